@@ -1,0 +1,28 @@
+@{
+    # The one version source: build.ps1 stamps it into the assembly.
+    ModuleVersion        = '0.1.0'
+    RootModule           = 'UberspaceFlask.dll'
+    GUID                 = '5b0f1c1e-8f4a-4d52-9a53-3f7c2e0d9b61'
+    Author               = 'UberspaceFlask contributors'
+    CompanyName          = 'UberspaceFlask contributors'
+    Copyright            = '(c) UberspaceFlask contributors. MIT License.'
+    Description          = 'Deploys Flask apps to Uberspace hosts from a PowerShell pipeline: app scaffold and venv, uwsgi.ini, supervisord service, web backend. Locally on the host or over SSH.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    CmdletsToExport      = @(
+        'New-FlaskApp'
+        'New-UwsgiConfig'
+        'Register-SupervisorService'
+        'Set-WebBackend'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Uberspace', 'Flask', 'uWSGI', 'supervisord', 'Deployment', 'SSH', 'Linux')
+            ProjectUri = 'https://github.com/uberspaceflask/UberspaceFlask'
+            LicenseUri = 'https://github.com/uberspaceflask/UberspaceFlask/blob/main/LICENSE'
+        }
+    }
+}

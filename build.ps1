@@ -1,0 +1,93 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates UberspaceFlask.
+.DESCRIPTION
+    Tasks:
+      Build    out/UberspaceFlask/UberspaceFlask.psd1 with its dependencies (the importable module).
+      Test     Build, start the sandbox (needs root, Debian packages), run all Pester tests.
+               -Tag/-ExcludeTag pick tests; the last line is "N passed, N failed".
+      Demo     Build, start the sandbox, deploy the seed's app with the four cmdlets piped, fetch the page.
+      Sandbox  Start the sandbox only (tests/sandbox/sandbox.sh start).
+      Clean    Remove out/.
+    Run with the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Sandbox', 'Clean')]
+    [string[]] $Task = 'Build',
+    [string] $Configuration = 'Release',
+    [string[]] $Tag,
+    [string[]] $ExcludeTag
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out/UberspaceFlask'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE" }
+}
+
+function Get-ModuleVersion {
+    (Import-PowerShellDataFile (Join-Path $root 'UberspaceFlask.psd1')).ModuleVersion
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    $publish = Join-Path $root 'out/publish'
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $root 'src/UberspaceFlask/UberspaceFlask.csproj') -c $Configuration -o $publish -p:Version=$version --nologo -v quiet
+    }
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    New-Item -ItemType Directory $out | Out-Null
+    Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.pdb' } | Copy-Item -Destination $out
+    Copy-Item (Join-Path $root 'UberspaceFlask.psd1') $out
+    if (Test-Path (Join-Path $root 'en-US')) { Copy-Item (Join-Path $root 'en-US') $out -Recurse }
+    Write-Host "Built $out (version $version)"
+}
+
+function Get-PesterModule {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $psd1 = Join-Path $packages 'pester/6.2.0/tools/Pester.psd1'
+    if (-not (Test-Path $psd1)) {
+        Invoke-Native 'restoring Pester from NuGet' { dotnet restore (Join-Path $root 'tools/tools.proj') --nologo -v quiet }
+    }
+    $psd1
+}
+
+function Start-Sandbox {
+    Invoke-Native 'starting the sandbox' { bash (Join-Path $root 'tests/sandbox/sandbox.sh') start }
+}
+
+function Invoke-Test {
+    Start-Sandbox
+    $pester = Get-PesterModule
+    # Pester runs in its own pwsh so the module under test loads fresh; its summary becomes the closing line.
+    $runner = Join-Path $root 'tests/Invoke-Tests.ps1'
+    $pwsh = (Get-Process -Id $PID).Path
+    $argsList = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModulePath', (Join-Path $out 'UberspaceFlask.psd1'))
+    if ($Tag) { $argsList += @('-Tag', ($Tag -join ',')) }
+    if ($ExcludeTag) { $argsList += @('-ExcludeTag', ($ExcludeTag -join ',')) }
+    if ($pwsh -match 'dotnet$') { & $pwsh ([Environment]::GetCommandLineArgs()[1]) @argsList } else { & $pwsh @argsList }
+    if ($LASTEXITCODE -ne 0) { throw "Tests failed (exit $LASTEXITCODE)" }
+}
+
+function Invoke-Demo {
+    Start-Sandbox
+    & (Join-Path $root 'tests/sandbox/Invoke-Demo.ps1') -ModulePath (Join-Path $out 'UberspaceFlask.psd1')
+    if ($LASTEXITCODE) { throw "Demo failed (exit $LASTEXITCODE)" }
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Clean' { if (Test-Path (Join-Path $root 'out')) { Remove-Item (Join-Path $root 'out') -Recurse -Force } }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Build; Invoke-Test }
+        'Demo' { Invoke-Build; Invoke-Demo }
+        'Sandbox' { Start-Sandbox }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text;
+
+namespace UberspaceFlask.Core
+{
+    public static class PythonLiteral
+    {
+        /// <summary>A double-quoted Python str literal holding exactly the given text; nothing in it can end the string.</summary>
+        public static string String(string value)
+        {
+            var sb = new StringBuilder("\"");
+            foreach (char c in value)
+            {
+                switch (c)
+                {
+                    case '\\': sb.Append("\\\\"); break;
+                    case '"': sb.Append("\\\""); break;
+                    case '\n': sb.Append("\\n"); break;
+                    case '\r': sb.Append("\\r"); break;
+                    case '\t': sb.Append("\\t"); break;
+                    default:
+                        if (c < 0x20 || c == 0x7f || char.IsSurrogate(c) || c == '\u2028' || c == '\u2029')
+                            sb.Append("\\u").Append(((int)c).ToString("x4"));
+                        else sb.Append(c);
+                        break;
+                }
+            }
+            return sb.Append('"').ToString();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using UberspaceFlask.Core.Transport;
+
+namespace UberspaceFlask.Core
+{
+    public sealed class SupervisorSpec
+    {
+        public string Name { get; set; } = "flask";
+        /// <summary>Directory holding uwsgi.ini.</summary>
+        public string AppPath { get; set; }
+        /// <summary>null: the venv's uwsgi, else uwsgi on PATH.</summary>
+        public string UwsgiPath { get; set; }
+        public int StartSeconds { get; set; } = 15;
+        /// <summary>How long to wait for RUNNING beyond startsecs.</summary>
+        public TimeSpan ExtraWait { get; set; } = TimeSpan.FromSeconds(45);
+        public string TemplateDirectory { get; set; }
+        /// <summary>Replace an ini of the same name that runs another program.</summary>
+        public bool Force { get; set; }
+    }
+
+    public sealed class SupervisorPlan
+    {
+        public SupervisorSpec Spec { get; set; }
+        public string IniPath { get; set; }
+        public string AppPath { get; set; }
+        public string Content { get; set; }
+        public ChangeKind Kind { get; set; }
+        public SupervisorProgramStatus Before { get; set; }
+        /// <summary>From the app's uwsgi.ini, so the service object can tell Set-WebBackend where to route.</summary>
+        public int? Port { get; set; }
+        public string MountPath { get; set; } = "/";
+    }
+
+    /// <summary>~/etc/services.d/NAME.ini, reread + update, and the wait for RUNNING.</summary>
+    public static class SupervisorRegistrar
+    {
+        public const string ServicesDir = "etc/services.d";
+
+        public static void ValidateSpec(SupervisorSpec spec)
+        {
+            Validate.ServiceName(spec.Name);
+            if (spec.AppPath == null)
+                throw new UberspaceException("AppPathRequired", FailureKind.InvalidArgument,
+                    "Give the app directory with -AppPath, or pipe the output of New-UwsgiConfig.", null);
+            Validate.HostPath(spec.AppPath);
+            if (spec.UwsgiPath != null) Validate.HostPath(spec.UwsgiPath, "InvalidUwsgiPath");
+            if (spec.StartSeconds < 0 || spec.StartSeconds > 600)
+                throw new UberspaceException("InvalidStartSeconds", FailureKind.InvalidArgument,
+                    $"-StartSeconds {spec.StartSeconds} is outside 0-600.", spec.StartSeconds);
+            TemplateRenderer.ValidateOverrideDirectory(spec.TemplateDirectory);
+        }
+
+        public static string IniPathFor(string home, string name) => HostPaths.Combine(home, ServicesDir + "/" + name + ".ini");
+
+        public static SupervisorPlan Plan(HostShell shell, SupervisorSpec spec)
+        {
+            ValidateSpec(spec);
+            var plan = new SupervisorPlan { Spec = spec };
+            plan.AppPath = HostPaths.Resolve(shell.Home, spec.AppPath);
+            plan.IniPath = IniPathFor(shell.Home, spec.Name);
+            string uwsgiIni = HostPaths.Combine(plan.AppPath, UwsgiConfigurator.IniName);
+            string venvUwsgi = HostPaths.Combine(plan.AppPath, FlaskAppDeployer.VenvName + "/bin/uwsgi");
+
+            // One probe: the uwsgi.ini exists, which uwsgi to run, and whether supervisord answers.
+            var probe = shell.Run(
+                "[ -f " + ShellQuote.Quote(uwsgiIni) + " ] && echo ini=yes && sed -n -e 's/^ *http-socket *= *[^:]*:\\([0-9]*\\) *$/port=\\1/p' -e 's/^ *mount *= *\\([^=]*\\)=.*$/mount=\\1/p' " + ShellQuote.Quote(uwsgiIni) + "; " +
+                "[ -x " + ShellQuote.Quote(venvUwsgi) + " ] && echo venvuwsgi=yes; " +
+                "printf 'system='; command -v uwsgi; " +
+                "echo '--status--'; supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"");
+            string stdout = probe.Stdout;
+            int split = stdout.IndexOf("--status--\n", StringComparison.Ordinal);
+            var kv = FlaskAppDeployer.ParseKeyValues(split >= 0 ? stdout.Substring(0, split) : stdout);
+            string statusText = split >= 0 ? stdout.Substring(split + 11) : "";
+            var exitMatch = Regex.Match(statusText, @"status_exit=(\d+)\s*$");
+            int statusExit = exitMatch.Success ? int.Parse(exitMatch.Groups[1].Value) : -1;
+            if (exitMatch.Success) statusText = statusText.Substring(0, exitMatch.Index);
+
+            if (statusExit == 127 || statusText.Contains("supervisorctl: not found") || statusText.Contains("command not found"))
+                throw new UberspaceException("SupervisorNotInstalled", FailureKind.NotInstalled,
+                    $"supervisorctl was not found on {shell.Transport.Description}. Services on Uberspace 7 run under supervisord.", spec.Name);
+            if (SupervisorStatusParser.IsNotRunning(statusText))
+                throw new UberspaceException("SupervisorNotRunning", FailureKind.ResourceUnavailable,
+                    $"supervisord is not running for this account on {shell.Transport.Description}: {statusText.Trim()} " +
+                    "On Uberspace it is started for you; check ~/logs/supervisord.log, or ask the Uberspace support to restart it.", spec.Name)
+                { Detail = statusText };
+            if (!kv.ContainsKey("ini"))
+                throw new UberspaceException("UwsgiConfigNotFound", FailureKind.ObjectNotFound,
+                    $"There is no uwsgi.ini in '{plan.AppPath}'. Write it first with New-UwsgiConfig.", uwsgiIni);
+
+            if (kv.TryGetValue("port", out var port) && int.TryParse(port, out int p)) plan.Port = p;
+            if (kv.TryGetValue("mount", out var mount) && mount.StartsWith("/", StringComparison.Ordinal)) plan.MountPath = mount;
+            plan.Before = SupervisorStatusParser.Parse(statusText).FirstOrDefault(s => s.Name == spec.Name);
+
+            string uwsgi;
+            if (spec.UwsgiPath != null) uwsgi = HostPaths.Resolve(shell.Home, spec.UwsgiPath);
+            else if (kv.ContainsKey("venvuwsgi")) uwsgi = venvUwsgi;
+            else if (kv.TryGetValue("system", out var sys) && sys.StartsWith("/", StringComparison.Ordinal)) uwsgi = sys;
+            else throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
+                $"No uWSGI was found on {shell.Transport.Description}: not in the venv and not on PATH. Give -UwsgiPath.", plan.AppPath);
+
+            var model = new Dictionary<string, object>
+            {
+                ["name"] = spec.Name,
+                ["directory"] = HostPaths.ForSupervisor(shell.Home, plan.AppPath),
+                ["command"] = HostPaths.ForSupervisor(shell.Home, uwsgi) + " " + UwsgiConfigurator.IniName,
+                ["start_seconds"] = spec.StartSeconds,
+            };
+            plan.Content = TemplateRenderer.Render("supervisor.ini", model, spec.TemplateDirectory);
+
+            string existing = shell.ReadText(plan.IniPath);
+            plan.Kind = existing == null ? ChangeKind.Create : existing == plan.Content ? ChangeKind.Unchanged : ChangeKind.Update;
+            if (plan.Kind == ChangeKind.Update && !spec.Force)
+            {
+                // Same name, another program: don't silently take over someone else's service.
+                string otherDir = Regex.Match(existing, @"^\s*directory\s*=\s*(.+?)\s*$", RegexOptions.Multiline).Groups[1].Value;
+                if (otherDir != (string)model["directory"])
+                    throw new UberspaceException("ServiceNameInUse", FailureKind.ResourceExists,
+                        $"The service '{spec.Name}' already exists ({plan.IniPath}) and runs another program (directory={otherDir}). " +
+                        "Choose another -Name, or use -Force to replace it.", spec.Name);
+            }
+            return plan;
+        }
+
+        /// <summary>Writes the ini, makes supervisord pick it up, and waits until the program is RUNNING.</summary>
+        public static SupervisorProgramStatus Apply(HostShell shell, SupervisorPlan plan)
+        {
+            const string activity = "Register-SupervisorService";
+            var spec = plan.Spec;
+            string q = ShellQuote.Quote(spec.Name);
+            if (plan.Kind != ChangeKind.Unchanged)
+            {
+                shell.RunChecked("mkdir -p -- " + ShellQuote.Quote(HostPaths.Parent(plan.IniPath)), "CreateDirectoryFailed", "Creating " + ServicesDir);
+                shell.WriteText(plan.IniPath, plan.Content);
+                shell.Log.Progress(activity, "supervisorctl reread; supervisorctl update " + spec.Name, 10);
+                // update restarts a changed program and adds a new one.
+                shell.RunChecked("supervisorctl reread && supervisorctl update " + q, "SupervisorUpdateFailed", "supervisorctl update");
+            }
+            else if (plan.Before == null || plan.Before.State != "RUNNING")
+            {
+                if (plan.Before == null || plan.Before.State == "NOTFOUND")
+                    shell.RunChecked("supervisorctl reread && supervisorctl update " + q, "SupervisorUpdateFailed", "supervisorctl update");
+                else
+                    shell.Run("supervisorctl start " + q); // the wait below tells whether it worked
+            }
+            else
+            {
+                shell.Log.ProgressDone(activity);
+                return plan.Before;
+            }
+            return WaitForRunning(shell, spec.Name, TimeSpan.FromSeconds(spec.StartSeconds) + spec.ExtraWait, activity);
+        }
+
+        /// <summary>Polls until RUNNING; FATAL, EXITED or the timeout end in an error carrying the program's stderr tail.</summary>
+        public static SupervisorProgramStatus WaitForRunning(HostShell shell, string name, TimeSpan timeout, string activity)
+        {
+            var sw = Stopwatch.StartNew();
+            string q = ShellQuote.Quote(name);
+            SupervisorProgramStatus last = null;
+            while (true)
+            {
+                var r = shell.Run("supervisorctl status " + q);
+                last = SupervisorStatusParser.Parse(r.Stdout + "\n" + r.Stderr).FirstOrDefault(s => s.Name == name);
+                string state = last?.State ?? "UNKNOWN";
+                int pct = (int)Math.Min(99, 100 * sw.Elapsed.TotalSeconds / Math.Max(1, timeout.TotalSeconds));
+                shell.Log.Progress(activity, $"Waiting for '{name}' to be RUNNING (now {state}, {sw.Elapsed.TotalSeconds:0} s)", pct);
+                if (state == "RUNNING") break;
+                if (state == "FATAL" || state == "EXITED" || state == "NOTFOUND" || sw.Elapsed > timeout)
+                {
+                    shell.Log.ProgressDone(activity);
+                    string tail = LogTail(shell, name);
+                    string why = sw.Elapsed > timeout && state != "FATAL" && state != "EXITED"
+                        ? $"did not reach RUNNING within {timeout.TotalSeconds:0} s (state {state})"
+                        : $"is {state}" + (string.IsNullOrEmpty(last?.Description) ? "" : $" ({last.Description})");
+                    throw new UberspaceException(sw.Elapsed > timeout && state != "FATAL" ? "ServiceStartTimeout" : "ServiceFailed",
+                        FailureKind.InvalidOperation,
+                        $"The service '{name}' {why}. Its log ends with:\n{tail}\n" +
+                        $"Fix the cause (an import error in the app, a wrong path, a port already taken), then run this again; see Get-SupervisorLog or 'supervisorctl tail {name} stderr'.", name)
+                    { Detail = tail };
+                }
+                Thread.Sleep(state == "STARTING" ? 500 : 300);
+            }
+            shell.Log.ProgressDone(activity);
+            return last;
+        }
+
+        public static string LogTail(HostShell shell, string name, int bytes = 3000)
+        {
+            var r = shell.Run("supervisorctl tail -" + bytes + " " + ShellQuote.Quote(name) + " stderr");
+            string text = (r.Stdout + r.Stderr).Trim();
+            return text.Length == 0 ? "(the program's stderr log is empty)" : text;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using System.Linq;
+using UberspaceFlask.Core.Transport;
+
+namespace UberspaceFlask.Core
+{
+    public sealed class WebBackendSpec
+    {
+        public string Path { get; set; } = "/";
+        public string Domain { get; set; }
+        /// <summary>null with Apache = true.</summary>
+        public int? Port { get; set; }
+        public bool Apache { get; set; }
+        public bool RemovePrefix { get; set; }
+    }
+
+    /// <summary>Drives `uberspace web backend` (Uberspace 7).</summary>
+    public static class WebBackendManager
+    {
+        public static void ValidateSpec(WebBackendSpec spec)
+        {
+            spec.Path = Validate.MountPath(spec.Path ?? "/", "InvalidBackendPath");
+            if (spec.Domain != null) spec.Domain = Validate.Domain(spec.Domain);
+            if (spec.Apache)
+            {
+                if (spec.RemovePrefix)
+                    throw new UberspaceException("InvalidBackendOptions", FailureKind.InvalidArgument, "-RemovePrefix applies to HTTP backends only, not to -Apache.", spec.Path);
+            }
+            else
+            {
+                if (spec.Port == null)
+                    throw new UberspaceException("PortRequired", FailureKind.InvalidArgument,
+                        "Give -Port, or pipe the output of Register-SupervisorService or New-UwsgiConfig.", spec.Path);
+                Validate.Port(spec.Port.Value);
+            }
+        }
+
+        public static List<string> SetArguments(WebBackendSpec spec)
+        {
+            var args = new List<string> { "uberspace", "web", "backend", "set", WebBackendList.TargetFor(spec.Domain, spec.Path) };
+            if (spec.Apache) args.Add("--apache");
+            else { args.Add("--http"); args.Add("--port"); args.Add(spec.Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+            if (spec.RemovePrefix) args.Add("--remove-prefix");
+            return args;
+        }
+
+        public static List<WebBackendEntry> List(HostShell shell)
+        {
+            var r = shell.Run("uberspace web backend list");
+            ThrowIfMissing(shell, r);
+            if (r.ExitStatus != 0)
+                throw new UberspaceException("WebBackendListFailed", FailureKind.InvalidOperation,
+                    $"'uberspace web backend list' failed (exit {r.ExitStatus}): {r.CombinedOutput}", "list") { Detail = r.CombinedOutput };
+            return WebBackendList.Parse(r.Stdout);
+        }
+
+        /// <summary>Sets the backend and returns its line from `list`, with the status the frontend sees.</summary>
+        public static WebBackendEntry Set(HostShell shell, WebBackendSpec spec)
+        {
+            ValidateSpec(spec);
+            string command = ShellQuote.Join(SetArguments(spec));
+            var r = shell.Run(command);
+            ThrowIfMissing(shell, r);
+            if (r.ExitStatus != 0)
+                throw new UberspaceException("WebBackendSetFailed", FailureKind.InvalidOperation,
+                    $"'{command}' failed (exit {r.ExitStatus}): {r.CombinedOutput}", WebBackendList.TargetFor(spec.Domain, spec.Path)) { Detail = r.CombinedOutput };
+            return Find(shell, spec.Domain, spec.Path);
+        }
+
+        public static WebBackendEntry Find(HostShell shell, string domain, string path) =>
+            List(shell).FirstOrDefault(e => WebBackendList.Matches(e, domain, path))
+            ?? throw new UberspaceException("WebBackendNotListed", FailureKind.InvalidData,
+                $"The backend for {WebBackendList.TargetFor(domain, path)} was set but 'uberspace web backend list' does not show it.", path);
+
+        static void ThrowIfMissing(HostShell shell, Transport.CommandResult r)
+        {
+            if (r.ExitStatus == 127)
+                throw new UberspaceException("UberspaceCommandNotFound", FailureKind.NotInstalled,
+                    $"The 'uberspace' command was not found on {shell.Transport.Description}. Is this an Uberspace 7 host?", "uberspace") { Detail = r.CombinedOutput };
+        }
+    }
+}

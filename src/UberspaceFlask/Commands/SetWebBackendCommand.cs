@@ -1,0 +1,75 @@
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>Points the host's web frontend at a port: `uberspace web backend set`.</summary>
+    [Cmdlet(VerbsCommon.Set, "WebBackend", SupportsShouldProcess = true, DefaultParameterSetName = HttpSet)]
+    [OutputType(typeof(WebBackend))]
+    public sealed class SetWebBackendCommand : UberspaceCmdlet
+    {
+        public const string HttpSet = "Http";
+        public const string ApacheSet = "Apache";
+
+        /// <summary>The URL path (binds MountPath from the upstream objects).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("MountPath")]
+        public string Path { get; set; } = "/";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Domain { get; set; }
+
+        [Parameter(ParameterSetName = HttpSet, ValueFromPipelineByPropertyName = true)]
+        public int? Port { get; set; }
+
+        [Parameter(ParameterSetName = HttpSet)]
+        public SwitchParameter RemovePrefix { get; set; }
+
+        [Parameter(ParameterSetName = ApacheSet, Mandatory = true)]
+        public SwitchParameter Apache { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Path, () =>
+            {
+                var spec = new WebBackendSpec
+                {
+                    Path = Path ?? "/",
+                    Domain = string.IsNullOrEmpty(Domain) ? null : Domain,
+                    Port = Port,
+                    Apache = Apache,
+                    RemovePrefix = RemovePrefix,
+                };
+                WebBackendManager.ValidateSpec(spec);
+                var shell = OpenShell();
+                string target = WebBackendList.TargetFor(spec.Domain, spec.Path);
+                if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
+                    return;
+                var entry = WebBackendManager.Set(shell, spec);
+                if (entry.StatusKind == BackendStatusKind.WrongInterface)
+                    WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
+                else if (entry.StatusKind == BackendStatusKind.NoService)
+                    WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
+                WriteObject(Convert(entry, shell.Transport.Description, true));
+            });
+        }
+
+        internal static WebBackend Convert(WebBackendEntry e, string location, bool changed) => new WebBackend
+        {
+            Target = e.Target,
+            Domain = e.Domain,
+            Path = e.Path,
+            Kind = e.Kind,
+            Port = e.Port,
+            RemovePrefix = e.RemovePrefix,
+            IsDefault = e.IsDefault,
+            Status = e.Status,
+            StatusKind = e.StatusKind.ToString(),
+            Pid = e.Pid,
+            ProcessCommand = e.ProcessCommand,
+            ListenAddress = e.ListenAddress,
+            Location = location,
+            Changed = changed,
+        };
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+
+namespace UberspaceFlask
+{
+    // Output classes. Created only by the module; property names are chosen so each binds to the next cmdlet
+    // by property name (New-FlaskApp | New-UwsgiConfig | Register-SupervisorService | Set-WebBackend).
+
+    /// <summary>A Flask app directory with its venv, as New-FlaskApp left it.</summary>
+    public sealed class FlaskApp
+    {
+        internal FlaskApp() { }
+        public string Name { get; internal set; }
+        /// <summary>The app directory on the host.</summary>
+        public string Path { get; internal set; }
+        public string EntryModule { get; internal set; }
+        public string VenvPath { get; internal set; }
+        public string Python { get; internal set; }
+        public string Message { get; internal set; }
+        /// <summary>Where it lives: "local (isabell)" or "isabell@host:22".</summary>
+        public string Location { get; internal set; }
+        /// <summary>Whether this run changed anything on the host.</summary>
+        public bool Changed { get; internal set; }
+        public override string ToString() => Path;
+    }
+
+    /// <summary>An app's uwsgi.ini, as New-UwsgiConfig wrote it.</summary>
+    public sealed class UwsgiConfig
+    {
+        internal UwsgiConfig() { }
+        public string Name { get; internal set; }
+        public string AppPath { get; internal set; }
+        /// <summary>The uwsgi.ini file.</summary>
+        public string ConfigPath { get; internal set; }
+        public int Port { get; internal set; }
+        public string MountPath { get; internal set; }
+        public string UwsgiPath { get; internal set; }
+        public string VenvPath { get; internal set; }
+        public string[] Plugins { get; internal set; }
+        public string Location { get; internal set; }
+        public bool Changed { get; internal set; }
+        public override string ToString() => ConfigPath;
+    }
+
+    /// <summary>A supervisord program, with its state as `supervisorctl status` reported it.</summary>
+    public sealed class SupervisorService
+    {
+        internal SupervisorService() { }
+        public string Name { get; internal set; }
+        public string State { get; internal set; }
+        public int? Pid { get; internal set; }
+        public TimeSpan? Uptime { get; internal set; }
+        /// <summary>~/etc/services.d/NAME.ini</summary>
+        public string ConfigPath { get; internal set; }
+        public string AppPath { get; internal set; }
+        /// <summary>The port from the app's uwsgi.ini (what Set-WebBackend routes to).</summary>
+        public int? Port { get; internal set; }
+        public string MountPath { get; internal set; }
+        public string Location { get; internal set; }
+        public bool Changed { get; internal set; }
+        public override string ToString() => $"{Name} {State}" + (Pid.HasValue ? $" pid {Pid}" : "");
+    }
+
+    /// <summary>One web backend, as `uberspace web backend list` shows it.</summary>
+    public sealed class WebBackend
+    {
+        internal WebBackend() { }
+        /// <summary>As listed: "/", "/app", "example.org/".</summary>
+        public string Target { get; internal set; }
+        public string Domain { get; internal set; }
+        public string Path { get; internal set; }
+        /// <summary>"http" or "apache".</summary>
+        public string Kind { get; internal set; }
+        public int? Port { get; internal set; }
+        public bool RemovePrefix { get; internal set; }
+        public bool IsDefault { get; internal set; }
+        /// <summary>The status text after "=>", verbatim.</summary>
+        public string Status { get; internal set; }
+        /// <summary>Ok, WrongInterface, NoService, Unknown, or None (apache backends have no status).</summary>
+        public string StatusKind { get; internal set; }
+        public int? Pid { get; internal set; }
+        public string ProcessCommand { get; internal set; }
+        public string ListenAddress { get; internal set; }
+        public string Location { get; internal set; }
+        public bool Changed { get; internal set; }
+        public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using UberspaceFlask.Core;
+using UberspaceFlask.Core.Transport;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>
+    /// What every cmdlet shares: a transport, Ctrl+C that stops the command on the host, verbose and progress
+    /// reporting from the core, and the mapping of core failures to ErrorRecords with stable ErrorIds.
+    /// </summary>
+    public abstract class UberspaceCmdlet : PSCmdlet, IOperationLog
+    {
+        readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        readonly Dictionary<string, int> _activityIds = new Dictionary<string, int>();
+        IHostTransport _local;
+
+        protected CancellationToken Cancellation => _stop.Token;
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        protected override void EndProcessing()
+        {
+            _local?.Dispose();
+            _local = null;
+        }
+
+        /// <summary>The shell for this record's target host.</summary>
+        protected HostShell OpenShell()
+        {
+            if (_local == null) _local = new LocalTransport();
+            return new HostShell(_local, this, Cancellation);
+        }
+
+        protected string ResolveLocalPath(string path) =>
+            path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+        /// <summary>Runs one record's work; a core failure becomes a non-terminating error with its ErrorId.</summary>
+        protected void Guard(object target, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (UberspaceException ex)
+            {
+                WriteError(ToErrorRecord(ex, target));
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected ErrorRecord ToErrorRecord(UberspaceException ex, object target)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), ex.Target ?? target);
+            return record;
+        }
+
+        static ErrorCategory Category(FailureKind kind)
+        {
+            switch (kind)
+            {
+                case FailureKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case FailureKind.InvalidData: return ErrorCategory.InvalidData;
+                case FailureKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case FailureKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case FailureKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case FailureKind.NotInstalled: return ErrorCategory.NotInstalled;
+                case FailureKind.OperationTimeout: return ErrorCategory.OperationTimeout;
+                case FailureKind.SecurityError: return ErrorCategory.SecurityError;
+                case FailureKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case FailureKind.OperationStopped: return ErrorCategory.OperationStopped;
+                default: return ErrorCategory.InvalidOperation;
+            }
+        }
+
+        /// <summary>ShouldProcess with the plan's lines, so -WhatIf shows what would change.</summary>
+        protected bool ShouldProcessPlan(string target, string action, IEnumerable<string> lines)
+        {
+            string detail = string.Join("; ", lines);
+            string text = string.IsNullOrEmpty(detail) ? $"{action} on target \"{target}\"." : $"{action} on target \"{target}\": {detail}";
+            return ShouldProcess(text, text + " Continue?", action);
+        }
+
+        void IOperationLog.Verbose(string message) => WriteVerbose(message);
+        void IOperationLog.Warning(string message) => WriteWarning(message);
+
+        void IOperationLog.Progress(string activity, string status, int percent)
+        {
+            var record = new ProgressRecord(ActivityId(activity), activity, status) { PercentComplete = percent };
+            WriteProgress(record);
+        }
+
+        void IOperationLog.ProgressDone(string activity)
+        {
+            WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        int ActivityId(string activity)
+        {
+            if (!_activityIds.TryGetValue(activity, out int id))
+                _activityIds[activity] = id = _activityIds.Count + 1;
+            return id;
+        }
+    }
+}
