@@ -32,6 +32,12 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE" }
 }
 
+function Invoke-Pwsh {
+    # A fresh process of the PowerShell running this script; as a dotnet tool that is `dotnet pwsh.dll`.
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path $dll) { & dotnet $dll @args } else { & (Join-Path $PSHOME 'pwsh') @args }
+}
+
 function Get-ModuleVersion {
     (Import-PowerShellDataFile (Join-Path $root 'UberspaceFlask.psd1')).ModuleVersion
 }
@@ -59,20 +65,26 @@ function Get-PesterModule {
     $psd1
 }
 
+function Install-SandboxDependency {
+    # Debian packages for the sandbox (no-op when present); needs root, as the sandbox does.
+    Invoke-Native 'installing the sandbox packages' { bash (Join-Path $root 'tests/sandbox/install-deps.sh') }
+}
+
 function Start-Sandbox {
+    Install-SandboxDependency
     Invoke-Native 'starting the sandbox' { bash (Join-Path $root 'tests/sandbox/sandbox.sh') start }
 }
 
 function Invoke-Test {
-    Start-Sandbox
+    # The integration tests start (and reset) the sandbox themselves; the packages must be there.
+    Install-SandboxDependency
     $pester = Get-PesterModule
     # Pester runs in its own pwsh so the module under test loads fresh; its summary becomes the closing line.
     $runner = Join-Path $root 'tests/Invoke-Tests.ps1'
-    $pwsh = (Get-Process -Id $PID).Path
     $argsList = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModulePath', (Join-Path $out 'UberspaceFlask.psd1'))
     if ($Tag) { $argsList += @('-Tag', ($Tag -join ',')) }
     if ($ExcludeTag) { $argsList += @('-ExcludeTag', ($ExcludeTag -join ',')) }
-    if ($pwsh -match 'dotnet$') { & $pwsh ([Environment]::GetCommandLineArgs()[1]) @argsList } else { & $pwsh @argsList }
+    Invoke-Pwsh @argsList
     if ($LASTEXITCODE -ne 0) { throw "Tests failed (exit $LASTEXITCODE)" }
 }
 
