@@ -3,7 +3,8 @@
 # supervisord per account, an nginx frontend per account (127.0.0.1:FRONTEND_PORT, reaching backends at
 # 127.0.0.2), and the `uberspace` stand-in. Needs root and Debian's packages (see install-deps.sh).
 #
-#   sandbox.sh start [N]   (re)create N accounts (default 1: isabell) with fresh homes and start their services
+#   sandbox.sh start [N]   (re)create N accounts (default 1: isabell; or those in UF_SANDBOX_ACCOUNTS) with fresh
+#                          homes and start their services
 #   sandbox.sh stop        stop every sandbox process; accounts and homes stay until the next start
 #   sandbox.sh status      one line per account
 #   sandbox.sh purge       stop, then delete the sandbox's accounts and state
@@ -16,7 +17,12 @@ FRONTEND_BASE=${UF_SANDBOX_FRONTEND_BASE:-18080}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MARKER=.uberspaceflask-sandbox
 
-account_name() { if [ "$1" -eq 0 ]; then echo isabell; else echo "isabell$(( $1 + 1 ))"; fi; }
+# Names: isabell, isabell2, ... unless UF_SANDBOX_ACCOUNTS lists them ("name1 name2 ...").
+account_name() {
+  if [ -n "${UF_SANDBOX_ACCOUNTS:-}" ]; then
+    local names=($UF_SANDBOX_ACCOUNTS); echo "${names[$1]}"
+  elif [ "$1" -eq 0 ]; then echo isabell; else echo "isabell$(( $1 + 1 ))"; fi
+}
 
 die() { echo "sandbox: $*" >&2; exit 1; }
 
@@ -117,7 +123,8 @@ start_account() {
 }
 
 cmd_start() {
-  local count=${1:-1}
+  local count=${1:-}
+  if [ -z "$count" ]; then if [ -n "${UF_SANDBOX_ACCOUNTS:-}" ]; then count=$(wc -w <<< "$UF_SANDBOX_ACCOUNTS"); else count=1; fi; fi
   for bin in /usr/bin/supervisord /usr/sbin/nginx /usr/bin/uwsgi /usr/bin/python3 /usr/bin/ss; do
     [ -x "$bin" ] || die "$bin is missing: run tests/sandbox/install-deps.sh first"
   done

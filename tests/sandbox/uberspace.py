@@ -185,6 +185,21 @@ def nginx_running():
         return False
 
 
+def master_pid():
+    try:
+        with open(os.path.join(NGINX_DIR, "nginx.pid")) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def workers(master):
+    if master is None:
+        return set()
+    r = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return {int(p) for p in r.stdout.split()}
+
+
 def apply(state):
     """Writes the frontend config, reloads nginx, and waits until the new config answers."""
     state["generation"] = state.get("generation", 0) + 1
@@ -196,6 +211,8 @@ def apply(state):
     t = nginx("-t")
     if t.returncode != 0:
         fail("The frontend rejected the configuration:\n" + t.stderr)
+    # Workers of the old configuration may still accept a connection or two until they exit: wait for them.
+    old_workers = workers(master_pid()) if nginx_running() else set()
     r = nginx("-s", "reload") if nginx_running() else nginx()
     if r.returncode != 0:
         fail("The frontend could not be (re)loaded:\n" + r.stderr)
@@ -204,7 +221,7 @@ def apply(state):
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/.sandbox-generation", timeout=1) as resp:
-                if resp.read().decode().strip() == str(state["generation"]):
+                if resp.read().decode().strip() == str(state["generation"]) and not (old_workers & workers(master_pid())):
                     return
         except OSError:
             pass
