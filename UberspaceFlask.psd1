@@ -14,6 +14,10 @@
         'New-UwsgiConfig'
         'Register-SupervisorService'
         'Set-WebBackend'
+        'New-UberspaceSession'
+        'Remove-UberspaceSession'
+        'Get-UberspaceHostKey'
+        'Invoke-UberspaceCommand'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -50,7 +50,12 @@ function Invoke-Build {
     }
     if (Test-Path $out) { Remove-Item $out -Recurse -Force }
     New-Item -ItemType Directory $out | Out-Null
-    Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.pdb' } | Copy-Item -Destination $out
+    # Only the cmdlet assembly sits next to the manifest; the core and every dependency go to dependencies/,
+    # which the module loads into a load context of its own (see src/UberspaceFlask/ModuleInitializer.cs).
+    $deps = New-Item -ItemType Directory (Join-Path $out 'dependencies')
+    foreach ($f in Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.pdb' }) {
+        if ($f.BaseName -eq 'UberspaceFlask') { Copy-Item $f.FullName $out } else { Copy-Item $f.FullName $deps }
+    }
     Copy-Item (Join-Path $root 'UberspaceFlask.psd1') $out
     if (Test-Path (Join-Path $root 'en-US')) { Copy-Item (Join-Path $root 'en-US') $out -Recurse }
     Write-Host "Built $out (version $version)"

@@ -34,6 +34,9 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:UF_MODULE_PATH -Force
+    # The core lives in the module's own load context, where PowerShell's [type] literals do not look.
+    $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
+    function Get-CoreType([string] $Name) { $core.GetType("UberspaceFlask.Core.$Name", $true) }
     function New-Model([hashtable] $Values) {
         $d = [System.Collections.Generic.Dictionary[string, object]]::new()
         foreach ($k in $Values.Keys) { $d[$k] = $Values[$k] }
@@ -43,7 +46,7 @@ BeforeAll {
 
 Describe 'Parsing `uberspace web backend list`' {
     It 'parses <Line>' -ForEach $listCases {
-        $e = [UberspaceFlask.Core.WebBackendList]::ParseLine($Line)
+        $e = (Get-CoreType WebBackendList)::ParseLine($Line)
         $e | Should -Not -BeNullOrEmpty
         $e.Domain | Should -Be $Domain
         $e.Path | Should -Be $Path
@@ -59,13 +62,13 @@ Describe 'Parsing `uberspace web backend list`' {
 
     It 'parses the manual''s whole listing, in order, and skips noise without throwing' {
         $text = (($listCases | Select-Object -First 6).Line -join "`n") + "`n`nsome banner line`r`n"
-        $all = [UberspaceFlask.Core.WebBackendList]::Parse($text)
+        $all = (Get-CoreType WebBackendList)::Parse($text)
         $all.Count | Should -Be 6
         $all[5].IsDefault | Should -BeTrue
     }
 
     It 'keeps an unknown status verbatim' {
-        $e = [UberspaceFlask.Core.WebBackendList]::ParseLine('/x http:1025 => MAYBE, who knows')
+        $e = (Get-CoreType WebBackendList)::ParseLine('/x http:1025 => MAYBE, who knows')
         $e.Status | Should -Be 'MAYBE, who knows'
         $e.StatusKind.ToString() | Should -Be 'Unknown'
     }
@@ -73,24 +76,24 @@ Describe 'Parsing `uberspace web backend list`' {
 
 Describe 'Parsing `supervisorctl status`' {
     It 'reads state, pid and uptime' {
-        $s = [UberspaceFlask.Core.SupervisorStatusParser]::Parse('flask                            RUNNING   pid 26020, uptime 0:03:14')
+        $s = (Get-CoreType SupervisorStatusParser)::Parse('flask                            RUNNING   pid 26020, uptime 0:03:14')
         $s[0].Name | Should -Be 'flask'
         $s[0].State | Should -Be 'RUNNING'
         $s[0].Pid | Should -Be 26020
         $s[0].Uptime | Should -Be ([timespan]'00:03:14')
     }
     It 'reads uptimes of more than a day' {
-        $s = [UberspaceFlask.Core.SupervisorStatusParser]::Parse('web RUNNING   pid 7, uptime 2 days, 1:02:03')
+        $s = (Get-CoreType SupervisorStatusParser)::Parse('web RUNNING   pid 7, uptime 2 days, 1:02:03')
         $s[0].Uptime | Should -Be (New-TimeSpan -Days 2 -Hours 1 -Minutes 2 -Seconds 3)
     }
     It 'reads FATAL with its description' {
-        $s = [UberspaceFlask.Core.SupervisorStatusParser]::Parse('broken                           FATAL     Exited too quickly (process log may have details)')
+        $s = (Get-CoreType SupervisorStatusParser)::Parse('broken                           FATAL     Exited too quickly (process log may have details)')
         $s[0].State | Should -Be 'FATAL'
         $s[0].Pid | Should -BeNullOrEmpty
         $s[0].Description | Should -Be 'Exited too quickly (process log may have details)'
     }
     It 'reads "no such process" as NOTFOUND' {
-        $s = [UberspaceFlask.Core.SupervisorStatusParser]::Parse('nosuch: ERROR (no such process)')
+        $s = (Get-CoreType SupervisorStatusParser)::Parse('nosuch: ERROR (no such process)')
         $s[0].Name | Should -Be 'nosuch'
         $s[0].State | Should -Be 'NOTFOUND'
     }
@@ -99,12 +102,12 @@ Describe 'Parsing `supervisorctl status`' {
 Describe 'Rendering uwsgi.ini' {
     BeforeAll {
         function Get-Ini([string] $Mount = '/', [string[]] $Plugins = @(), [int] $Threads = 0) {
-            $spec = [UberspaceFlask.Core.UwsgiSpec]::new()
+            $spec = (Get-CoreType UwsgiSpec)::new()
             $spec.Port = 1024; $spec.Threads = $Threads; $spec.EntryModule = 'app'
-            $plan = [UberspaceFlask.Core.UwsgiPlan]::new()
+            $plan = (Get-CoreType UwsgiPlan)::new()
             $plan.AppPath = '/home/isabell/basic_flask'; $plan.Name = 'basic_flask'; $plan.MountPath = $Mount
             $plan.VenvPath = '/home/isabell/basic_flask/ENV'; $plan.Plugins = $Plugins
-            [UberspaceFlask.Core.UwsgiConfigurator]::Render($plan, $spec)
+            (Get-CoreType UwsgiConfigurator)::Render($plan, $spec)
         }
     }
     It 'serves / with module = app:app and the settings the guide lacks' {
@@ -141,16 +144,16 @@ Describe 'Rendering uwsgi.ini' {
 
 Describe 'Rendering the app' {
     It 'keeps the Jinja stylesheet link of the guide literally' {
-        $html = [UberspaceFlask.Core.TemplateRenderer]::Render('index.html', (New-Model @{ name = 'basic_flask' }), $null)
+        $html = (Get-CoreType TemplateRenderer)::Render('index.html', (New-Model @{ name = 'basic_flask' }), $null)
         $html | Should -Match ([regex]::Escape("href=""{{ url_for('static', filename='style.css') }}"""))
         $html | Should -Match '<title>basic_flask</title>'
         $html | Should -Match '<h1>\{\{message\}\}</h1>'
     }
     It 'writes style.css with h1 in blue' {
-        [UberspaceFlask.Core.TemplateRenderer]::Render('style.css', (New-Model @{}), $null) | Should -Match 'color: blue;'
+        (Get-CoreType TemplateRenderer)::Render('style.css', (New-Model @{}), $null) | Should -Match 'color: blue;'
     }
     It 'renders a supervisord program with startsecs and group stop/kill' {
-        $ini = [UberspaceFlask.Core.TemplateRenderer]::Render('supervisor.ini', (New-Model @{ name = 'flask'; directory = '%(ENV_HOME)s/basic_flask'; command = '%(ENV_HOME)s/basic_flask/ENV/bin/uwsgi uwsgi.ini'; start_seconds = 60 }), $null)
+        $ini = (Get-CoreType TemplateRenderer)::Render('supervisor.ini', (New-Model @{ name = 'flask'; directory = '%(ENV_HOME)s/basic_flask'; command = '%(ENV_HOME)s/basic_flask/ENV/bin/uwsgi uwsgi.ini'; start_seconds = 60 }), $null)
         $ini | Should -Match '(?m)^\[program:flask\]$'
         $ini | Should -Match '(?m)^directory=%\(ENV_HOME\)s/basic_flask$'
         $ini | Should -Match '(?m)^command=%\(ENV_HOME\)s/basic_flask/ENV/bin/uwsgi uwsgi.ini$'
@@ -160,24 +163,24 @@ Describe 'Rendering the app' {
     }
     It 'takes a user''s override template by file name' {
         Set-Content -Path (Join-Path $TestDrive 'style.css.liquid') -Value 'h1 { color: {{ colour }}; }'
-        [UberspaceFlask.Core.TemplateRenderer]::Render('style.css', (New-Model @{ colour = 'red' }), $TestDrive) | Should -Match 'color: red'
+        (Get-CoreType TemplateRenderer)::Render('style.css', (New-Model @{ colour = 'red' }), $TestDrive) | Should -Match 'color: red'
     }
     It 'rejects an override that uses an undefined variable, with an ErrorId' {
         Set-Content -Path (Join-Path $TestDrive 'app.py.liquid') -Value '{{ no_such_variable }}'
-        $err = { [UberspaceFlask.Core.TemplateRenderer]::Render('app.py', (New-Model @{ name = 'x' }), $TestDrive) } | Should -Throw -PassThru
+        $err = { (Get-CoreType TemplateRenderer)::Render('app.py', (New-Model @{ name = 'x' }), $TestDrive) } | Should -Throw -PassThru
         $err.Exception.InnerException.ErrorId | Should -Be 'TemplateRenderFailed'
     }
 }
 
 Describe 'Quoting for the shell and for Python' {
     It 'passes <_> through /bin/sh as one literal word' -ForEach $hostile {
-        $word = [UberspaceFlask.Core.ShellQuote]::Quote($_)
+        $word = (Get-CoreType ShellQuote)::Quote($_)
         $out = & /bin/sh -c "printf '%s' $word"
         ($out -join "`n") | Should -BeExactly $_
         Test-Path /tmp/uf-pwned | Should -BeFalse
     }
     It 'writes <_> as a Python string that evaluates to exactly that text' -ForEach $hostile {
-        $literal = [UberspaceFlask.Core.PythonLiteral]::String($_)
+        $literal = (Get-CoreType PythonLiteral)::String($_)
         $file = Join-Path $TestDrive 'lit.py'
         [System.IO.File]::WriteAllText($file, "import sys; sys.stdout.buffer.write(($literal).encode('utf-8'))")
         $bytes = & /usr/bin/python3 $file

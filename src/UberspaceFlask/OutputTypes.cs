@@ -18,6 +18,8 @@ namespace UberspaceFlask
         public string Message { get; internal set; }
         /// <summary>Where it lives: "local (isabell)" or "isabell@host:22".</summary>
         public string Location { get; internal set; }
+        /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
+        public UberspaceSession Session { get; internal set; }
         /// <summary>Whether this run changed anything on the host.</summary>
         public bool Changed { get; internal set; }
         public override string ToString() => Path;
@@ -37,6 +39,8 @@ namespace UberspaceFlask
         public string VenvPath { get; internal set; }
         public string[] Plugins { get; internal set; }
         public string Location { get; internal set; }
+        /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
+        public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
         public override string ToString() => ConfigPath;
     }
@@ -56,6 +60,8 @@ namespace UberspaceFlask
         public int? Port { get; internal set; }
         public string MountPath { get; internal set; }
         public string Location { get; internal set; }
+        /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
+        public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
         public override string ToString() => $"{Name} {State}" + (Pid.HasValue ? $" pid {Pid}" : "");
     }
@@ -81,7 +87,39 @@ namespace UberspaceFlask
         public string ProcessCommand { get; internal set; }
         public string ListenAddress { get; internal set; }
         public string Location { get; internal set; }
+        /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
+        public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
         public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
+    }
+}
+
+namespace UberspaceFlask
+{
+    /// <summary>A host's SSH key, as Get-UberspaceHostKey read it.</summary>
+    public sealed class UberspaceHostKey
+    {
+        internal UberspaceHostKey() { }
+        public string HostName { get; internal set; }
+        public int Port { get; internal set; }
+        public string KeyType { get; internal set; }
+        /// <summary>SHA256:... as ssh-keygen -l shows it.</summary>
+        public string Fingerprint { get; internal set; }
+        /// <summary>The line known_hosts would get.</summary>
+        public string KnownHostsLine { get; internal set; }
+        public override string ToString() => $"{HostName}:{Port} {KeyType} {Fingerprint}";
+    }
+
+    /// <summary>One command run by Invoke-UberspaceCommand.</summary>
+    public sealed class UberspaceCommandResult
+    {
+        internal UberspaceCommandResult() { }
+        public string Command { get; internal set; }
+        public int ExitStatus { get; internal set; }
+        public string Stdout { get; internal set; }
+        public string Stderr { get; internal set; }
+        public System.TimeSpan Duration { get; internal set; }
+        public string Location { get; internal set; }
+        public override string ToString() => Stdout;
     }
 }

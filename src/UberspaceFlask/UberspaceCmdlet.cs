@@ -11,7 +11,7 @@ namespace UberspaceFlask.Commands
     /// What every cmdlet shares: a transport, Ctrl+C that stops the command on the host, verbose and progress
     /// reporting from the core, and the mapping of core failures to ErrorRecords with stable ErrorIds.
     /// </summary>
-    public abstract class UberspaceCmdlet : PSCmdlet, IOperationLog
+    public abstract class UberspaceCmdlet : PSCmdlet
     {
         readonly CancellationTokenSource _stop = new CancellationTokenSource();
         readonly Dictionary<string, int> _activityIds = new Dictionary<string, int>();
@@ -27,11 +27,18 @@ namespace UberspaceFlask.Commands
             _local = null;
         }
 
-        /// <summary>The shell for this record's target host.</summary>
-        protected HostShell OpenShell()
+        /// <summary>The shell for this record's target host: the session's, or the local machine.</summary>
+        protected HostShell OpenShell(UberspaceSession session)
         {
+            if (session != null)
+            {
+                if (!session.IsConnected)
+                    throw new UberspaceException("SessionClosed", FailureKind.InvalidOperation,
+                        $"The session {session} is closed or its connection was lost. Open a new one with New-UberspaceSession.", session);
+                return new HostShell(session.Transport, new CmdletLog(this), Cancellation);
+            }
             if (_local == null) _local = new LocalTransport();
-            return new HostShell(_local, this, Cancellation);
+            return new HostShell(_local, new CmdletLog(this), Cancellation);
         }
 
         protected string ResolveLocalPath(string path) =>
@@ -88,18 +95,18 @@ namespace UberspaceFlask.Commands
             return ShouldProcess(text, text + " Continue?", action);
         }
 
-        void IOperationLog.Verbose(string message) => WriteVerbose(message);
-        void IOperationLog.Warning(string message) => WriteWarning(message);
-
-        void IOperationLog.Progress(string activity, string status, int percent)
+        // The core's log, as an adapter rather than an interface of the cmdlet: PowerShell scans the exported
+        // types before the module's load context exists, so they must not name core types.
+        sealed class CmdletLog : IOperationLog
         {
-            var record = new ProgressRecord(ActivityId(activity), activity, status) { PercentComplete = percent };
-            WriteProgress(record);
-        }
-
-        void IOperationLog.ProgressDone(string activity)
-        {
-            WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed });
+            readonly UberspaceCmdlet _cmdlet;
+            public CmdletLog(UberspaceCmdlet cmdlet) { _cmdlet = cmdlet; }
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+            public void Warning(string message) => _cmdlet.WriteWarning(message);
+            public void Progress(string activity, string status, int percent) =>
+                _cmdlet.WriteProgress(new ProgressRecord(_cmdlet.ActivityId(activity), activity, status) { PercentComplete = percent });
+            public void ProgressDone(string activity) =>
+                _cmdlet.WriteProgress(new ProgressRecord(_cmdlet.ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
 
         int ActivityId(string activity)

@@ -7,13 +7,17 @@
 #                          homes and start their services
 #   sandbox.sh stop        stop every sandbox process; accounts and homes stay until the next start
 #   sandbox.sh status      one line per account
+#   sandbox.sh rekey       give sshd a new host key (to test a changed key)
 #   sandbox.sh purge       stop, then delete the sandbox's accounts and state
 #
+# sshd listens on 127.0.0.1:$SSH_PORT with the sandbox's own host key, for the sandbox accounts only; they log in
+# with keys (their password is '*', so no password works until a test sets one).
 # It only ever touches accounts it created (marked in their home) and processes owned by them.
 set -euo pipefail
 
 ROOT=${UF_SANDBOX_ROOT:-/var/lib/uberspaceflask-sandbox}
 FRONTEND_BASE=${UF_SANDBOX_FRONTEND_BASE:-18080}
+SSH_PORT=${UF_SANDBOX_SSH_PORT:-12222}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MARKER=.uberspaceflask-sandbox
 
@@ -70,6 +74,7 @@ create_account() {
     useradd --create-home --home-dir "$home" --shell /bin/bash --user-group "$user"
   fi
   touch "$home/$MARKER"
+  usermod -p '*' "$user"   # no password, but not locked: key login works
   mkdir -p "$home"/{bin,etc/services.d,logs,tmp,html,.ssh}
   cat > "$home/etc/supervisord.conf" <<CONF
 ; supervisord for $user, as Uberspace 7 runs one per account.
@@ -99,11 +104,13 @@ exec /usr/bin/supervisorctl -c "$home/etc/supervisord.conf" "\$@"
 WRAP
   chmod 755 "$home/bin/supervisorctl"
   ln -sf "$ROOT/bin/uberspace" "$home/bin/uberspace"
-  cat >> "$home/.bashrc" <<'RC'
-export PATH="$HOME/bin:$HOME/.local/bin:$PATH"
-RC
+  # First line, before Debian's "not interactive: return", so `ssh host uberspace ...` finds it too.
+  { echo 'export PATH="$HOME/bin:$HOME/.local/bin:$PATH"'; cat /etc/skel/.bashrc; } > "$home/.bashrc"
+  touch "$home/.ssh/authorized_keys"
   chown -R "$user:$user" "$home"
   chmod 750 "$home"
+  chmod 700 "$home/.ssh"
+  chmod 600 "$home/.ssh/authorized_keys"
 
   local state=$ROOT/accounts/$user
   rm -rf "$state"
@@ -125,24 +132,80 @@ start_account() {
 cmd_start() {
   local count=${1:-}
   if [ -z "$count" ]; then if [ -n "${UF_SANDBOX_ACCOUNTS:-}" ]; then count=$(wc -w <<< "$UF_SANDBOX_ACCOUNTS"); else count=1; fi; fi
-  for bin in /usr/bin/supervisord /usr/sbin/nginx /usr/bin/uwsgi /usr/bin/python3 /usr/bin/ss; do
+  for bin in /usr/bin/supervisord /usr/sbin/nginx /usr/bin/uwsgi /usr/bin/python3 /usr/bin/ss /usr/sbin/sshd /usr/bin/ssh-keygen; do
     [ -x "$bin" ] || die "$bin is missing: run tests/sandbox/install-deps.sh first"
   done
   # Stop whatever an earlier start left running, including accounts beyond this count.
+  stop_sshd
   for user in $(known_accounts); do stop_account "$user"; done
+  rm -rf "$ROOT/accounts"
   mkdir -p "$ROOT/bin" "$ROOT/share" "$ROOT/accounts"
   chmod 755 "$ROOT" "$ROOT/bin" "$ROOT/share" "$ROOT/accounts"
   install -m 755 "$HERE/uberspace.py" "$ROOT/bin/uberspace"
   install -m 644 "$HERE/apache-default.html" "$ROOT/share/__uberspace_apache_default.html"
+  local users=()
   for i in $(seq 0 $(( count - 1 ))); do
     local user; user=$(account_name "$i")
     create_account "$user" $(( FRONTEND_BASE + i ))
     start_account "$user" $(( FRONTEND_BASE + i ))
+    users+=("$user")
     echo "sandbox: $user ready: home $(getent passwd "$user" | cut -d: -f6), frontend http://127.0.0.1:$(( FRONTEND_BASE + i ))/"
   done
+  start_sshd "${users[@]}"
 }
 
-cmd_stop() { for user in $(known_accounts); do stop_account "$user"; done; }
+sshd_dir() { echo "$ROOT/sshd"; }
+
+stop_sshd() {
+  local pidfile; pidfile="$(sshd_dir)/sshd.pid"
+  if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
+  # Connections still open have a root monitor process of their own.
+  for user in $(known_accounts); do pkill -f "^sshd: $user[@ ]" 2>/dev/null || true; done
+  for _ in $(seq 50); do pgrep -f "sshd -f $(sshd_dir)/sshd_config" >/dev/null || break; sleep 0.1; done
+}
+
+start_sshd() {
+  local dir; dir=$(sshd_dir)
+  mkdir -p "$dir" /run/sshd
+  chmod 755 "$dir"
+  [ -f "$dir/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C uberspaceflask-sandbox -f "$dir/ssh_host_ed25519_key"
+  cat > "$dir/sshd_config" <<CONF
+# The sandbox's own sshd; it serves the sandbox accounts only.
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $dir/ssh_host_ed25519_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile .ssh/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitEmptyPasswords no
+PermitRootLogin no
+UsePAM no
+AllowUsers $*
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+MaxStartups 64
+MaxSessions 64
+ClientAliveInterval 30
+CONF
+  /usr/sbin/sshd -t -f "$dir/sshd_config" || die "sshd rejected its configuration"
+  /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
+  for _ in $(seq 50); do [ -f "$dir/sshd.pid" ] && break; sleep 0.1; done
+  echo "sandbox: sshd on 127.0.0.1:$SSH_PORT, host key $(ssh-keygen -lf "$dir/ssh_host_ed25519_key.pub" | cut -d' ' -f2)"
+}
+
+cmd_rekey() {
+  local dir; dir=$(sshd_dir)
+  rm -f "$dir/ssh_host_ed25519_key" "$dir/ssh_host_ed25519_key.pub"
+  ssh-keygen -q -t ed25519 -N '' -C uberspaceflask-sandbox -f "$dir/ssh_host_ed25519_key"
+  # SIGHUP makes sshd re-exec itself and read the new key.
+  kill -HUP "$(cat "$dir/sshd.pid")"
+  sleep 0.5
+  ssh-keygen -lf "$dir/ssh_host_ed25519_key.pub" | cut -d' ' -f2
+}
+
+cmd_stop() { stop_sshd; for user in $(known_accounts); do stop_account "$user"; done; }
 
 cmd_status() {
   for user in $(known_accounts); do
@@ -155,6 +218,7 @@ cmd_status() {
 }
 
 cmd_purge() {
+  stop_sshd
   for user in $(known_accounts); do
     stop_account "$user"
     if id "$user" >/dev/null 2>&1 && [ -f "$(getent passwd "$user" | cut -d: -f6)/$MARKER" ]; then userdel --remove "$user" 2>/dev/null || true; fi
@@ -165,7 +229,8 @@ cmd_purge() {
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
+  rekey) cmd_rekey ;;
   status) cmd_status ;;
   purge) cmd_purge ;;
-  *) echo "usage: $0 start [N] | stop | status | purge" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N] | stop | status | rekey | purge" >&2; exit 2 ;;
 esac

@@ -8,6 +8,10 @@ namespace UberspaceFlask.Commands
     [OutputType(typeof(FlaskApp))]
     public sealed class NewFlaskAppCommand : UberspaceCmdlet
     {
+        /// <summary>The SSH session to act through; without it, the local machine.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public UberspaceSession Session { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         public string Name { get; set; }
@@ -60,7 +64,7 @@ namespace UberspaceFlask.Commands
                     Force = Force,
                 };
                 FlaskAppDeployer.ValidateSpec(spec);
-                var shell = OpenShell();
+                var shell = OpenShell(Session);
                 var plan = FlaskAppDeployer.Plan(shell, spec);
                 bool changed = false;
                 if (plan.HasChanges)
@@ -79,6 +83,7 @@ namespace UberspaceFlask.Commands
                     Python = plan.Python,
                     Message = spec.Message ?? FlaskAppDeployer.DefaultMessage(spec.Name),
                     Location = shell.Transport.Description,
+                    Session = Session,
                     Changed = changed,
                 });
             });

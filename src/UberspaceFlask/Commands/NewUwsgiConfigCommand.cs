@@ -8,6 +8,10 @@ namespace UberspaceFlask.Commands
     [OutputType(typeof(UwsgiConfig))]
     public sealed class NewUwsgiConfigCommand : UberspaceCmdlet
     {
+        /// <summary>The SSH session to act through; without it, the local machine.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public UberspaceSession Session { get; set; }
+
         /// <summary>The app directory (binds FlaskApp.Path).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("AppPath")]
@@ -63,7 +67,7 @@ namespace UberspaceFlask.Commands
                     TemplateDirectory = ResolveLocalPath(TemplatePath),
                 };
                 UwsgiConfigurator.ValidateSpec(spec);
-                var shell = OpenShell();
+                var shell = OpenShell(Session);
                 var plan = UwsgiConfigurator.Plan(shell, spec);
                 bool changed = false;
                 if (plan.Kind != ChangeKind.Unchanged)
@@ -85,6 +89,7 @@ namespace UberspaceFlask.Commands
                     VenvPath = plan.VenvPath,
                     Plugins = plan.Plugins,
                     Location = shell.Transport.Description,
+                    Session = Session,
                     Changed = changed,
                 });
             });

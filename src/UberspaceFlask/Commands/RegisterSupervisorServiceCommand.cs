@@ -9,6 +9,10 @@ namespace UberspaceFlask.Commands
     [OutputType(typeof(SupervisorService))]
     public sealed class RegisterSupervisorServiceCommand : UberspaceCmdlet
     {
+        /// <summary>The SSH session to act through; without it, the local machine.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public UberspaceSession Session { get; set; }
+
         [Parameter(Position = 0)]
         [AllowEmptyString]
         public string Name { get; set; } = "flask";
@@ -50,7 +54,7 @@ namespace UberspaceFlask.Commands
                     Force = Force,
                 };
                 SupervisorRegistrar.ValidateSpec(spec);
-                var shell = OpenShell();
+                var shell = OpenShell(Session);
                 var plan = SupervisorRegistrar.Plan(shell, spec);
                 bool needsWork = plan.Kind != ChangeKind.Unchanged || plan.Before == null || plan.Before.State != "RUNNING";
                 if (needsWork && !ShouldProcessPlan(spec.Name, "Register supervisord service",
@@ -69,6 +73,7 @@ namespace UberspaceFlask.Commands
                     Port = plan.Port,
                     MountPath = plan.MountPath,
                     Location = shell.Transport.Description,
+                    Session = Session,
                     Changed = needsWork,
                 });
             });

@@ -8,6 +8,10 @@ namespace UberspaceFlask.Commands
     [OutputType(typeof(WebBackend))]
     public sealed class SetWebBackendCommand : UberspaceCmdlet
     {
+        /// <summary>The SSH session to act through; without it, the local machine.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public UberspaceSession Session { get; set; }
+
         public const string HttpSet = "Http";
         public const string ApacheSet = "Apache";
 
@@ -41,7 +45,7 @@ namespace UberspaceFlask.Commands
                     RemovePrefix = RemovePrefix,
                 };
                 WebBackendManager.ValidateSpec(spec);
-                var shell = OpenShell();
+                var shell = OpenShell(Session);
                 string target = WebBackendList.TargetFor(spec.Domain, spec.Path);
                 if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
                     return;
@@ -50,7 +54,9 @@ namespace UberspaceFlask.Commands
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
-                WriteObject(Convert(entry, shell.Transport.Description, true));
+                var output = Convert(entry, shell.Transport.Description, true);
+                output.Session = Session;
+                WriteObject(output);
             });
         }
 

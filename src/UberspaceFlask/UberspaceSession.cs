@@ -1,0 +1,46 @@
+using System;
+using System.Threading;
+using UberspaceFlask.Core.Transport;
+
+namespace UberspaceFlask
+{
+    /// <summary>
+    /// An open SSH session to an Uberspace account. Users hold it in a variable and pass it with -Session; the
+    /// module keeps no list of sessions. Safe to use from several runspaces (calls are serialized).
+    /// </summary>
+    public sealed class UberspaceSession : IDisposable
+    {
+        static int _nextId;
+        readonly SshTransport _transport;
+
+        internal UberspaceSession(SshTransport transport)
+        {
+            _transport = transport;
+            Id = Interlocked.Increment(ref _nextId);
+            HostName = transport.Target.HostName;
+            Port = transport.Target.Port;
+            UserName = transport.Target.UserName;
+            HostKeyFingerprint = transport.HostKeyFingerprint;
+            HostKeyType = transport.HostKeyType;
+            HomeDirectory = transport.HomeDirectory;
+            Opened = DateTime.Now;
+        }
+
+        public int Id { get; }
+        public string HostName { get; }
+        public int Port { get; }
+        public string UserName { get; }
+        /// <summary>SHA256:... as ssh-keygen -l shows it.</summary>
+        public string HostKeyFingerprint { get; }
+        public string HostKeyType { get; }
+        public string HomeDirectory { get; }
+        public DateTime Opened { get; }
+        public bool IsConnected => _transport.IsConnected;
+
+        internal IHostTransport Transport => _transport;
+
+        public void Dispose() => _transport.Dispose();
+
+        public override string ToString() => $"{UserName}@{HostName}:{Port}";
+    }
+}
