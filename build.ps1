@@ -62,12 +62,11 @@ function Invoke-Build {
 }
 
 function Get-PesterModule {
+    # Test-time packages (Pester, an old SSH.NET for the isolation test) come from NuGet; a no-op when cached.
+    Invoke-Native 'restoring test packages from NuGet' { dotnet restore (Join-Path $root 'tools/tools.proj') --nologo -v quiet }
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
-    $psd1 = Join-Path $packages 'pester/6.2.0/tools/Pester.psd1'
-    if (-not (Test-Path $psd1)) {
-        Invoke-Native 'restoring Pester from NuGet' { dotnet restore (Join-Path $root 'tools/tools.proj') --nologo -v quiet }
-    }
-    $psd1
+    $env:UF_OLD_SSHNET = Join-Path $packages 'ssh.net/2024.2.0/lib/net8.0/Renci.SshNet.dll'
+    Join-Path $packages 'pester/6.2.0/tools/Pester.psd1'
 }
 
 function Install-SandboxDependency {

@@ -39,6 +39,9 @@ namespace UberspaceFlask.Core
         public string VenvPath { get; set; }
         public string Python { get; set; }
         public bool VenvExists { get; set; }
+        /// <summary>An earlier run was cut off while making the venv: make it again from scratch.</summary>
+        public bool VenvIncomplete { get; set; }
+        public string VenvMarker => HostPaths.Combine(AppPath, "." + FlaskAppDeployer.VenvName + ".uf-incomplete");
         public List<string> Directories { get; } = new List<string>();
         public List<FileChange> Files { get; } = new List<FileChange>();
         public bool CreateVenv => !VenvExists;
@@ -50,7 +53,7 @@ namespace UberspaceFlask.Core
         {
             foreach (var f in Files.Where(f => f.Kind != ChangeKind.Unchanged))
                 yield return (f.Kind == ChangeKind.Create ? "create " : "overwrite ") + f.Path;
-            if (CreateVenv) yield return $"create venv {VenvPath} with {Python}" + (Spec.SystemSitePackages ? " --system-site-packages" : "");
+            if (CreateVenv) yield return (VenvIncomplete ? "recreate the incomplete venv " : "create venv ") + $"{VenvPath} with {Python}" + (Spec.SystemSitePackages ? " --system-site-packages" : "");
             if (InstallPackages) yield return "pip install " + string.Join(" ", Spec.PipArguments.Concat(Spec.Packages));
         }
     }
@@ -94,13 +97,15 @@ namespace UberspaceFlask.Core
                   "; do command -v python$v && break; done || command -v python3";
             var probe = shell.Run(
                 "if [ -x " + ShellQuote.Quote(plan.VenvPath + "/bin/python") + " ]; then echo venv=yes; else echo venv=no; fi; " +
+                "if [ -e " + ShellQuote.Quote(plan.VenvMarker) + " ]; then echo incomplete=yes; fi; " +
                 "if [ -e " + ShellQuote.Quote(plan.AppPath) + " ] && [ ! -d " + ShellQuote.Quote(plan.AppPath) + " ]; then echo notdir=yes; fi; " +
                 "printf 'python='; " + findPython);
             var kv = ParseKeyValues(probe.Stdout);
             if (kv.TryGetValue("notdir", out _))
                 throw new UberspaceException("AppPathNotDirectory", FailureKind.InvalidArgument,
                     $"'{plan.AppPath}' exists and is not a directory. Choose another -Path or -Name.", plan.AppPath);
-            plan.VenvExists = kv.TryGetValue("venv", out var v) && v == "yes";
+            plan.VenvIncomplete = kv.ContainsKey("incomplete");
+            plan.VenvExists = kv.TryGetValue("venv", out var v) && v == "yes" && !plan.VenvIncomplete;
             kv.TryGetValue("python", out var python);
             if (!plan.VenvExists && string.IsNullOrEmpty(python))
                 throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
@@ -151,7 +156,9 @@ namespace UberspaceFlask.Core
         {
             const string activity = "New-FlaskApp";
             shell.Log.Progress(activity, "Creating directories", 5);
-            shell.RunChecked("mkdir -p -- " + ShellQuote.Join(plan.Directories), "CreateDirectoryFailed", "Creating the app directories");
+            // Also clears temporary files a dropped connection may have left from an earlier atomic write.
+            shell.RunChecked("mkdir -p -- " + ShellQuote.Join(plan.Directories) + " && find " + ShellQuote.Join(plan.Directories) +
+                " -maxdepth 1 -name '.*.uf-*.tmp' -type f -delete", "CreateDirectoryFailed", "Creating the app directories");
             foreach (var f in plan.Files.Where(f => f.Kind != ChangeKind.Unchanged))
             {
                 shell.Log.Progress(activity, "Writing " + f.Path, 15);
@@ -160,10 +167,12 @@ namespace UberspaceFlask.Core
             if (plan.CreateVenv)
             {
                 shell.Log.Progress(activity, "Creating the virtual environment " + plan.VenvPath, 30);
-                var args = new List<string> { plan.Python, "-m", "venv" };
+                var args = new List<string> { plan.Python, "-m", "venv", "--clear" };
                 if (plan.Spec.SystemSitePackages) args.Add("--system-site-packages");
                 args.Add(plan.VenvPath);
-                shell.RunChecked(ShellQuote.Join(args), "VenvCreationFailed", "Creating the virtual environment", VenvTimeout);
+                // The marker stays until pip is done, so a run cut off in between is noticed and redone next time.
+                shell.RunChecked("touch " + ShellQuote.Quote(plan.VenvMarker) + " && " + ShellQuote.Join(args),
+                    "VenvCreationFailed", "Creating the virtual environment", VenvTimeout);
             }
             if (plan.InstallPackages)
             {
@@ -173,6 +182,8 @@ namespace UberspaceFlask.Core
                 args.AddRange(plan.Spec.Packages);
                 shell.RunChecked(ShellQuote.Join(args), "PipInstallFailed", "Installing the Python packages", PipTimeout);
             }
+            if (plan.CreateVenv)
+                shell.RunChecked("rm -f " + ShellQuote.Quote(plan.VenvMarker), "VenvCreationFailed", "Finishing the virtual environment");
             shell.Log.ProgressDone(activity);
         }
 

@@ -126,7 +126,8 @@ namespace UberspaceFlask.Core.Transport
                 try
                 {
                     sftp = Sftp();
-                    short mode = 420; // 0644, or the mode of the file being replaced
+                    // SSH.NET takes the mode as chmod writes it (644), not as bits: 0644, or the mode of the file being replaced.
+                    short mode = 644;
                     try { mode = ModeOf(sftp.GetAttributes(path)); }
                     catch (SftpPathNotFoundException) { }
                     using (var s = sftp.Create(tmp)) s.Write(content, 0, content.Length);
@@ -145,13 +146,13 @@ namespace UberspaceFlask.Core.Transport
             }
         }
 
+        /// <summary>The permission bits in chmod's octal digits (rw-r----- -> 640), the form ChangePermissions takes.</summary>
         static short ModeOf(SftpFileAttributes a)
         {
-            int m = 0;
-            if (a.OwnerCanRead) m |= 0x100; if (a.OwnerCanWrite) m |= 0x80; if (a.OwnerCanExecute) m |= 0x40;
-            if (a.GroupCanRead) m |= 0x20; if (a.GroupCanWrite) m |= 0x10; if (a.GroupCanExecute) m |= 0x8;
-            if (a.OthersCanRead) m |= 0x4; if (a.OthersCanWrite) m |= 0x2; if (a.OthersCanExecute) m |= 0x1;
-            return (short)m;
+            int Digit(bool r, bool w, bool x) => (r ? 4 : 0) + (w ? 2 : 0) + (x ? 1 : 0);
+            return (short)(Digit(a.OwnerCanRead, a.OwnerCanWrite, a.OwnerCanExecute) * 100
+                           + Digit(a.GroupCanRead, a.GroupCanWrite, a.GroupCanExecute) * 10
+                           + Digit(a.OthersCanRead, a.OthersCanWrite, a.OthersCanExecute));
         }
 
         static bool IsConnectionFailure(Exception ex) =>
