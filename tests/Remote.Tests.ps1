@@ -72,6 +72,22 @@ Describe 'The guide, piped through a session' -Tag Integration {
         (Invoke-UberspaceCommand -Session $s -Command 'stat -c %a basic_flask/static/style.css; cat basic_flask/static/style.css').Stdout |
             Should -Match '^600\s+h1 \{\s+color: blue;\s+\}\s*$'
     }
+    It 'stops the remote command when the pipeline is stopped (Ctrl+C)' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({ param($Module, $Session) Import-Module $Module; Invoke-UberspaceCommand -Session $Session -Command 'sleep 130; touch ~/after-ctrl-c' }).
+            AddArgument($env:UF_MODULE_PATH).AddArgument($s)
+        $async = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(20)
+        while (-not (& pgrep -u isabell -f 'sleep 130') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        (& pgrep -u isabell -f 'sleep 130') | Should -Not -BeNullOrEmpty
+        $ps.Stop()   # what Ctrl+C does to the running pipeline
+        $async.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        Start-Sleep -Seconds 1
+        (& pgrep -u isabell -f 'sleep 130') | Should -BeNullOrEmpty
+        Test-Path /home/isabell/after-ctrl-c | Should -BeFalse
+        (Invoke-UberspaceCommand -Session $s -Command 'echo usable').Stdout.Trim() | Should -Be 'usable'
+    }
     It 'runs ad-hoc commands with exit status, stdout and stderr' {
         $r = Invoke-UberspaceCommand -Session $s -Command 'echo out; echo err >&2; exit 3' -IgnoreExitStatus
         $r.ExitStatus | Should -Be 3
