@@ -19,6 +19,7 @@
         'Get-UberspaceHostKey'
         'Invoke-UberspaceCommand'
     )
+    FormatsToProcess     = @('UberspaceFlask.Format.ps1xml')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -27,6 +28,13 @@
             Tags       = @('Uberspace', 'Flask', 'uWSGI', 'supervisord', 'Deployment', 'SSH', 'Linux')
             ProjectUri = 'https://github.com/uberspaceflask/UberspaceFlask'
             LicenseUri = 'https://github.com/uberspaceflask/UberspaceFlask/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0
+- New-FlaskApp, New-UwsgiConfig, Register-SupervisorService, Set-WebBackend: the Uberspace Lab's Flask guide as a
+  pipeline, with the guide's mistakes fixed (static/, strict/need-app/die-on-term, unquoted touch-reload, mount).
+- New-UberspaceSession, Remove-UberspaceSession, Get-UberspaceHostKey, Invoke-UberspaceCommand: the same over SSH,
+  with host keys that fail closed, ~/.ssh/config aliases, and SSH.NET isolated in its own load context.
+'@
         }
     }
 }

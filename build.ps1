@@ -8,6 +8,7 @@
       Test     Build, start the sandbox (needs root, Debian packages), run all Pester tests.
                -Tag/-ExcludeTag pick tests; the last line is "N passed, N failed".
       Demo     Build, start the sandbox, deploy the seed's app with the four cmdlets piped, fetch the page.
+      Package  Build, then out/packages/UberspaceFlask.<version>.nupkg (Compress-PSResource), for any PSResource repository.
       Sandbox  Start the sandbox only (tests/sandbox/sandbox.sh start).
       Clean    Remove out/.
     Run with the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
@@ -15,7 +16,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Sandbox', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Sandbox', 'Clean')]
     [string[]] $Task = 'Build',
     [string] $Configuration = 'Release',
     [string[]] $Tag,
@@ -57,7 +58,13 @@ function Invoke-Build {
         if ($f.BaseName -eq 'UberspaceFlask') { Copy-Item $f.FullName $out } else { Copy-Item $f.FullName $deps }
     }
     Copy-Item (Join-Path $root 'UberspaceFlask.psd1') $out
-    if (Test-Path (Join-Path $root 'en-US')) { Copy-Item (Join-Path $root 'en-US') $out -Recurse }
+    Copy-Item (Join-Path $root 'en-US') $out -Recurse
+    Copy-Item (Join-Path $root 'UberspaceFlask.Format.ps1xml') $out
+    Copy-Item (Join-Path $root 'LICENSE') $out
+    # MAML from the built module's metadata and docs/help/*.md; in a child pwsh, since a loaded binary module stays loaded.
+    Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-ModuleHelp.ps1') -ModulePath (Join-Path $out 'UberspaceFlask.psd1') `
+        -SourcePath (Join-Path $root 'docs/help') -OutputFile (Join-Path $out 'en-US/UberspaceFlask.dll-Help.xml')
+    if ($LASTEXITCODE) { throw "Generating help failed (exit $LASTEXITCODE)" }
     Write-Host "Built $out (version $version)"
 }
 
@@ -92,6 +99,16 @@ function Invoke-Test {
     if ($LASTEXITCODE -ne 0) { throw "Tests failed (exit $LASTEXITCODE)" }
 }
 
+function Invoke-Package {
+    $packages = Join-Path $root 'out/packages'
+    New-Item -ItemType Directory $packages -Force | Out-Null
+    Get-ChildItem $packages -Filter 'UberspaceFlask.*.nupkg' | Remove-Item
+    # In a child pwsh: validating the manifest loads the module's assembly, which then stays loaded.
+    Invoke-Pwsh -NoProfile -NonInteractive -Command "Compress-PSResource -Path '$out' -DestinationPath '$packages'"
+    if ($LASTEXITCODE) { throw "Compress-PSResource failed (exit $LASTEXITCODE)" }
+    Get-ChildItem $packages -Filter 'UberspaceFlask.*.nupkg' | ForEach-Object { Write-Host "Packed $($_.FullName)" }
+}
+
 function Invoke-Demo {
     Start-Sandbox
     & (Join-Path $root 'tests/sandbox/Invoke-Demo.ps1') -ModulePath (Join-Path $out 'UberspaceFlask.psd1')
@@ -104,6 +121,7 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Build; Invoke-Test }
         'Demo' { Invoke-Build; Invoke-Demo }
+        'Package' { Invoke-Build; Invoke-Package }
         'Sandbox' { Start-Sandbox }
     }
 }

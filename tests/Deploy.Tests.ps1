@@ -199,6 +199,22 @@ Describe 'A broken app' -Tag Integration {
     }
 }
 
+Describe 'Tab completion on the host itself' -Tag Integration {
+    It 'completes service names from ~/etc/services.d and pythons from PATH' {
+        $r = Invoke-AsAccount -ScriptBlock {
+            $line = 'Register-SupervisorService -Name '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -join ','
+            $line = 'New-FlaskApp -Python python3.1'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -join ','
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0] -split ',' | Should -Contain 'subapp'
+        $r.Output[0] -split ',' | Should -Contain 'broken'
+        $r.Output[1] -split ',' | Should -Contain 'python3.11'
+        $r.Output[1] -split ',' | Should -Not -Contain 'python3.6'
+    }
+}
+
 Describe 'Bad input as a user would type it' -Tag Integration {
     BeforeAll {
         $script:before = (Invoke-AsAccountNative -Command 'find . -path ./.cache -prune -o -path ./.local -prune -o -print | sort; uberspace web backend list; ls etc/services.d').Text

@@ -88,6 +88,38 @@ Describe 'The guide, piped through a session' -Tag Integration {
         Test-Path /home/isabell/after-ctrl-c | Should -BeFalse
         (Invoke-UberspaceCommand -Session $s -Command 'echo usable').Stdout.Trim() | Should -Be 'usable'
     }
+    It 'completes -Session with the variables that hold a session' {
+        $global:ufTestSession = $s
+        try {
+            $line = 'Invoke-UberspaceCommand -Session '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain '$ufTestSession'
+            $line = 'Register-SupervisorService -Session $ufTestSession -Name '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'flask'
+            $line = 'New-FlaskApp -Session $ufTestSession -Python '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'python3.11'
+        } finally { Remove-Variable ufTestSession -Scope Global }
+    }
+    It 'reports progress and every remote command (-Verbose), and honours $ProgressPreference' {
+        $run = {
+            param([string] $Preference)
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({ param($Module, $Session, $Pref) Import-Module $Module; $ProgressPreference = $Pref
+                New-FlaskApp -Name "progress_$Pref" -Session $Session -Package @() -SystemSitePackages -Verbose }).
+                AddArgument($env:UF_MODULE_PATH).AddArgument($s).AddArgument($Preference)
+            $null = $ps.Invoke()
+            $ps
+        }
+        $shown = & $run 'Continue'
+        $shown.Streams.Error | Should -BeNullOrEmpty
+        $activities = $shown.Streams.Progress | Where-Object Activity -eq 'New-FlaskApp'
+        $activities.StatusDescription | Should -Contain 'Creating the virtual environment /home/isabell/progress_Continue/ENV'
+        ($activities | Where-Object RecordType -eq 'Completed') | Should -Not -BeNullOrEmpty
+        $verbose = $shown.Streams.Verbose.Message
+        $verbose | Should -Contain '[isabell@127.0.0.1:12222] $ mkdir -p -- /home/isabell/progress_Continue /home/isabell/progress_Continue/templates /home/isabell/progress_Continue/static && find /home/isabell/progress_Continue /home/isabell/progress_Continue/templates /home/isabell/progress_Continue/static -maxdepth 1 -name ''.*.uf-*.tmp'' -type f -delete'
+        ($verbose | Where-Object { $_ -like '*$ *venv*' }) | Should -Not -BeNullOrEmpty
+        $silent = & $run 'SilentlyContinue'
+        $silent.Streams.Progress.Count | Should -Be 0
+    }
     It 'runs ad-hoc commands with exit status, stdout and stderr' {
         $r = Invoke-UberspaceCommand -Session $s -Command 'echo out; echo err >&2; exit 3' -IgnoreExitStatus
         $r.ExitStatus | Should -Be 3
@@ -208,6 +240,9 @@ Describe 'Authentication' -Tag Integration {
             $cred = [pscredential]::new('isabell', (ConvertTo-SecureString 'Sandbox-Pa55' -AsPlainText -Force))
             $s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -Credential $cred -HostKeyFingerprint $pin -ErrorAction Stop
             (Invoke-UberspaceCommand -Session $s -Command 'whoami').Stdout.Trim() | Should -Be 'isabell'
+            # No view of the session shows the password.
+            ($s | Format-List * | Out-String) + ($s | Format-Table | Out-String) + "$s" + ($s | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue) |
+                Should -Not -Match 'Sandbox-Pa55'
             Remove-UberspaceSession $s
             $bad = [pscredential]::new('isabell', (ConvertTo-SecureString 'wrong' -AsPlainText -Force))
             { New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -Credential $bad -HostKeyFingerprint $pin -ErrorAction Stop } |

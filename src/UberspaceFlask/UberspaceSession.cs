@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using UberspaceFlask.Core.Transport;
 
@@ -38,6 +41,17 @@ namespace UberspaceFlask
         public bool IsConnected => _transport.IsConnected;
 
         internal IHostTransport Transport => _transport;
+
+        // What this session has seen on its host, for tab completion without another round trip.
+        readonly ConcurrentDictionary<string, byte> _services = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        readonly ConcurrentDictionary<string, byte> _backendPaths = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        readonly ConcurrentDictionary<string, byte> _pythons = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        internal void SawService(string name) { if (name != null) _services[name] = 0; }
+        internal void SawBackendPath(string path) { if (path != null) _backendPaths[path] = 0; }
+        internal void SawPython(string python) { if (python != null) _pythons[python] = 0; }
+        internal IEnumerable<string> SeenServices => _services.Keys.OrderBy(k => k, StringComparer.Ordinal);
+        internal IEnumerable<string> SeenBackendPaths => _backendPaths.Keys.OrderBy(k => k, StringComparer.Ordinal);
+        internal IEnumerable<string> SeenPythons => _pythons.Keys.OrderBy(k => k, StringComparer.Ordinal);
 
         public void Dispose() => _transport.Dispose();
 

@@ -10,6 +10,7 @@ namespace UberspaceFlask.Commands
     public sealed class InvokeUberspaceCommandCommand : UberspaceCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession Session { get; set; }
 
         [Parameter(Mandatory = true, Position = 0)]

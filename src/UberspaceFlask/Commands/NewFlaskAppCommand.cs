@@ -10,6 +10,7 @@ namespace UberspaceFlask.Commands
     {
         /// <summary>The SSH session to act through; without it, the local machine.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession Session { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -27,6 +28,7 @@ namespace UberspaceFlask.Commands
         public string EntryModule { get; set; } = "app";
 
         [Parameter]
+        [ArgumentCompleter(typeof(PythonCompleter))]
         public string Python { get; set; }
 
         [Parameter]
@@ -66,6 +68,7 @@ namespace UberspaceFlask.Commands
                 FlaskAppDeployer.ValidateSpec(spec);
                 var shell = OpenShell(Session);
                 var plan = FlaskAppDeployer.Plan(shell, spec);
+                Session?.SawPython(plan.Python);
                 bool changed = false;
                 if (plan.HasChanges)
                 {

@@ -10,6 +10,7 @@ namespace UberspaceFlask.Commands
     {
         /// <summary>The SSH session to act through; without it, the local machine.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession Session { get; set; }
 
         /// <summary>The app directory (binds FlaskApp.Path).</summary>

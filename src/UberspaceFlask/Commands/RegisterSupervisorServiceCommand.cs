@@ -11,10 +11,12 @@ namespace UberspaceFlask.Commands
     {
         /// <summary>The SSH session to act through; without it, the local machine.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession Session { get; set; }
 
         [Parameter(Position = 0)]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string Name { get; set; } = "flask";
 
         /// <summary>The directory with uwsgi.ini (binds UwsgiConfig.AppPath).</summary>
@@ -62,6 +64,7 @@ namespace UberspaceFlask.Commands
                                 "supervisorctl reread/update and wait for RUNNING" }))
                     return;
                 var status = SupervisorRegistrar.Apply(shell, plan);
+                Session?.SawService(spec.Name);
                 WriteObject(new SupervisorService
                 {
                     Name = spec.Name,

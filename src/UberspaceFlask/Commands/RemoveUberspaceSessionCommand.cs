@@ -8,6 +8,7 @@ namespace UberspaceFlask.Commands
     public sealed class RemoveUberspaceSessionCommand : UberspaceCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession[] Session { get; set; }
 
         protected override void ProcessRecord()

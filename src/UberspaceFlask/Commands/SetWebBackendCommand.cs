@@ -10,6 +10,7 @@ namespace UberspaceFlask.Commands
     {
         /// <summary>The SSH session to act through; without it, the local machine.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public UberspaceSession Session { get; set; }
 
         public const string HttpSet = "Http";
@@ -18,6 +19,7 @@ namespace UberspaceFlask.Commands
         /// <summary>The URL path (binds MountPath from the upstream objects).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("MountPath")]
+        [ArgumentCompleter(typeof(BackendPathCompleter))]
         public string Path { get; set; } = "/";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -50,6 +52,7 @@ namespace UberspaceFlask.Commands
                 if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
                     return;
                 var entry = WebBackendManager.Set(shell, spec);
+                Session?.SawBackendPath(entry.Path);
                 if (entry.StatusKind == BackendStatusKind.WrongInterface)
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
