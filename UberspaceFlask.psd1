@@ -18,6 +18,15 @@
         'Remove-UberspaceSession'
         'Get-UberspaceHostKey'
         'Invoke-UberspaceCommand'
+        'Get-SupervisorService'
+        'Start-SupervisorService'
+        'Stop-SupervisorService'
+        'Restart-SupervisorService'
+        'Unregister-SupervisorService'
+        'Get-SupervisorLog'
+        'Get-WebBackend'
+        'Remove-WebBackend'
+        'Remove-FlaskApp'
     )
     FormatsToProcess     = @('UberspaceFlask.Format.ps1xml')
     FunctionsToExport    = @()

@@ -29,7 +29,9 @@ namespace UberspaceFlask.Core
     {
         public string Path { get; set; }
         public string Content { get; set; }
+        public string Existing { get; set; }
         public ChangeKind Kind { get; set; }
+        public string Describe() => (Kind == ChangeKind.Create ? "create " : "overwrite ") + Path + " (" + LineDiff.Summary(Existing, Content) + ")";
     }
 
     public sealed class FlaskAppPlan
@@ -52,7 +54,7 @@ namespace UberspaceFlask.Core
         public IEnumerable<string> Describe()
         {
             foreach (var f in Files.Where(f => f.Kind != ChangeKind.Unchanged))
-                yield return (f.Kind == ChangeKind.Create ? "create " : "overwrite ") + f.Path;
+                yield return f.Describe();
             if (CreateVenv) yield return (VenvIncomplete ? "recreate the incomplete venv " : "create venv ") + $"{VenvPath} with {Python}" + (Spec.SystemSitePackages ? " --system-site-packages" : "");
             if (InstallPackages) yield return "pip install " + string.Join(" ", Spec.PipArguments.Concat(Spec.Packages));
         }
@@ -141,7 +143,7 @@ namespace UberspaceFlask.Core
                 string existing = shell.ReadText(path);
                 var kind = existing == null ? ChangeKind.Create : existing == content ? ChangeKind.Unchanged : ChangeKind.Update;
                 if (kind == ChangeKind.Update && !spec.Force) conflicts.Add(path);
-                plan.Files.Add(new FileChange { Path = path, Content = content, Kind = kind });
+                plan.Files.Add(new FileChange { Path = path, Content = content, Existing = existing, Kind = kind });
             }
             if (conflicts.Count > 0)
                 throw new UberspaceException("AppFileExists", FailureKind.ResourceExists,
@@ -152,19 +154,32 @@ namespace UberspaceFlask.Core
 
         public static string DefaultMessage(string name) => "Hello from " + name;
 
-        public static void Apply(HostShell shell, FlaskAppPlan plan)
+        /// <summary>
+        /// Carries out the plan. approve is asked once per change (file, venv, packages) before anything is done, as
+        /// -Confirm asks; declined changes are skipped. Returns whether every change was approved and done.
+        /// </summary>
+        public static bool Apply(HostShell shell, FlaskAppPlan plan, Func<string, bool> approve = null)
         {
+            approve = approve ?? (_ => true);
             const string activity = "New-FlaskApp";
+            var files = plan.Files.Where(f => f.Kind != ChangeKind.Unchanged).Where(f => approve(f.Describe())).ToList();
+            bool venv = plan.CreateVenv && approve((plan.VenvIncomplete ? "recreate the incomplete venv " : "create venv ") + plan.VenvPath + " with " + plan.Python +
+                                                  (plan.Spec.SystemSitePackages ? " --system-site-packages" : ""));
+            bool pip = plan.InstallPackages && (!plan.CreateVenv || venv) &&
+                       approve("pip install " + string.Join(" ", plan.Spec.PipArguments.Concat(plan.Spec.Packages)) + " into " + plan.VenvPath);
+            bool all = files.Count == plan.Files.Count(f => f.Kind != ChangeKind.Unchanged) && venv == plan.CreateVenv && pip == plan.InstallPackages;
+            if (files.Count == 0 && !venv && !pip) return all;
+
             shell.Log.Progress(activity, "Creating directories", 5);
             // Also clears temporary files a dropped connection may have left from an earlier atomic write.
             shell.RunChecked("mkdir -p -- " + ShellQuote.Join(plan.Directories) + " && find " + ShellQuote.Join(plan.Directories) +
                 " -maxdepth 1 -name '.*.uf-*.tmp' -type f -delete", "CreateDirectoryFailed", "Creating the app directories");
-            foreach (var f in plan.Files.Where(f => f.Kind != ChangeKind.Unchanged))
+            foreach (var f in files)
             {
                 shell.Log.Progress(activity, "Writing " + f.Path, 15);
                 shell.WriteText(f.Path, f.Content);
             }
-            if (plan.CreateVenv)
+            if (venv)
             {
                 shell.Log.Progress(activity, "Creating the virtual environment " + plan.VenvPath, 30);
                 var args = new List<string> { plan.Python, "-m", "venv", "--clear" };
@@ -174,7 +189,7 @@ namespace UberspaceFlask.Core
                 shell.RunChecked("touch " + ShellQuote.Quote(plan.VenvMarker) + " && " + ShellQuote.Join(args),
                     "VenvCreationFailed", "Creating the virtual environment", VenvTimeout);
             }
-            if (plan.InstallPackages)
+            if (pip)
             {
                 shell.Log.Progress(activity, "pip install " + string.Join(" ", plan.Spec.Packages), 50);
                 var args = new List<string> { plan.VenvPath + "/bin/python", "-m", "pip", "install", "--disable-pip-version-check" };
@@ -182,9 +197,10 @@ namespace UberspaceFlask.Core
                 args.AddRange(plan.Spec.Packages);
                 shell.RunChecked(ShellQuote.Join(args), "PipInstallFailed", "Installing the Python packages", PipTimeout);
             }
-            if (plan.CreateVenv)
+            if (venv)
                 shell.RunChecked("rm -f " + ShellQuote.Quote(plan.VenvMarker), "VenvCreationFailed", "Finishing the virtual environment");
             shell.Log.ProgressDone(activity);
+            return all;
         }
 
         internal static Dictionary<string, string> ParseKeyValues(string text)

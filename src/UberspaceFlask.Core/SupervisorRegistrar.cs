@@ -29,11 +29,23 @@ namespace UberspaceFlask.Core
         public string IniPath { get; set; }
         public string AppPath { get; set; }
         public string Content { get; set; }
+        public string Existing { get; set; }
         public ChangeKind Kind { get; set; }
         public SupervisorProgramStatus Before { get; set; }
         /// <summary>From the app's uwsgi.ini, so the service object can tell Set-WebBackend where to route.</summary>
         public int? Port { get; set; }
         public string MountPath { get; set; } = "/";
+        /// <summary>App files (code, templates, uwsgi.ini) newer than the running process: it must restart to serve them.</summary>
+        public List<string> StaleFiles { get; } = new List<string>();
+    }
+
+    /// <summary>What Apply did, for the cmdlet's output.</summary>
+    public sealed class SupervisorOutcome
+    {
+        public SupervisorProgramStatus Status { get; set; }
+        public bool Changed { get; set; }
+        public bool Restarted { get; set; }
+        public string Reason { get; set; }
     }
 
     /// <summary>~/etc/services.d/NAME.ini, reread + update, and the wait for RUNNING.</summary>
@@ -69,12 +81,33 @@ namespace UberspaceFlask.Core
             // One probe: the uwsgi.ini exists, which uwsgi to run, and whether supervisord answers.
             var probe = shell.Run(
                 "[ -f " + ShellQuote.Quote(uwsgiIni) + " ] && echo ini=yes && sed -n -e 's/^ *http-socket *= *[^:]*:\\([0-9]*\\) *$/port=\\1/p' -e 's/^ *mount *= *\\([^=]*\\)=.*$/mount=\\1/p' " + ShellQuote.Quote(uwsgiIni) + "; " +
+                // Who listens on the app's port already (ss shows pids for the account's own processes).
+                "port=$(sed -n 's/^ *http-socket *= *[^:]*:\\([0-9]*\\) *$/\\1/p' " + ShellQuote.Quote(uwsgiIni) + " 2>/dev/null | head -n 1); " +
+                "if [ -n \"$port\" ] && command -v ss >/dev/null 2>&1; then ss -Hltnp \"sport = :$port\" 2>/dev/null | sed 's/^/listen=/'; fi; " +
                 "[ -x " + ShellQuote.Quote(venvUwsgi) + " ] && echo venvuwsgi=yes; " +
                 "printf 'system='; command -v uwsgi; " +
+                // The running process' age against the app's files: a newer file means the service serves old code.
+                "pid=$(supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>/dev/null | sed -n 's/.* RUNNING *pid \\([0-9]*\\),.*/\\1/p'); " +
+                // uWSGI's master writes its pidfile when it starts (and on every reload): files newer than it are not served yet.
+                // Without a pidfile, the process' age in whole seconds is the fallback.
+                "pidf=$(sed -n 's/^ *pidfile *= *//p' " + ShellQuote.Quote(uwsgiIni) + " 2>/dev/null | head -n 1); " +
+                "case \"$pidf\" in ''|/*) ;; *) pidf=" + ShellQuote.Quote(plan.AppPath + "/") + "\"$pidf\";; esac; " +
+                "if [ -n \"$pid\" ]; then " +
+                "if [ -n \"$pidf\" ] && [ -f \"$pidf\" ] && [ \"$(cat \"$pidf\" 2>/dev/null)\" = \"$pid\" ]; then newer=\"-newer $pidf\"; " +
+                "else newer=\"-newermt @$(( $(date +%s) - $(ps -o etimes= -p \"$pid\" | tr -d ' ') ))\"; fi; " +
+                "find " + ShellQuote.Quote(plan.AppPath) + " -maxdepth 2 -not -path '*/ENV/*' \\( -name '*.py' -o -name uwsgi.ini -o -path '*/templates/*' \\) -type f $newer " +
+                "| sed 's/^/stale=/' | head -n 20; fi; " +
                 "echo '--status--'; supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"");
             string stdout = probe.Stdout;
             int split = stdout.IndexOf("--status--\n", StringComparison.Ordinal);
-            var kv = FlaskAppDeployer.ParseKeyValues(split >= 0 ? stdout.Substring(0, split) : stdout);
+            string head = split >= 0 ? stdout.Substring(0, split) : stdout;
+            var kv = FlaskAppDeployer.ParseKeyValues(head);
+            var listeners = new List<string>();
+            foreach (var line in head.Split('\n'))
+            {
+                if (line.StartsWith("stale=", StringComparison.Ordinal)) plan.StaleFiles.Add(line.Substring(6).Trim());
+                if (line.StartsWith("listen=", StringComparison.Ordinal)) listeners.Add(line.Substring(7).Trim());
+            }
             string statusText = split >= 0 ? stdout.Substring(split + 11) : "";
             var exitMatch = Regex.Match(statusText, @"status_exit=(\d+)\s*$");
             int statusExit = exitMatch.Success ? int.Parse(exitMatch.Groups[1].Value) : -1;
@@ -96,6 +129,19 @@ namespace UberspaceFlask.Core
             if (kv.TryGetValue("mount", out var mount) && mount.StartsWith("/", StringComparison.Ordinal)) plan.MountPath = mount;
             plan.Before = SupervisorStatusParser.Parse(statusText).FirstOrDefault(s => s.Name == spec.Name);
 
+            // The port must be free, or held by this very service (its uWSGI master and workers share the socket).
+            if (listeners.Count > 0)
+            {
+                int? ours = plan.Before?.State == "RUNNING" ? plan.Before.Pid : null;
+                var holders = listeners.SelectMany(l => Regex.Matches(l, @"pid=(\d+)").Cast<Match>().Select(m => int.Parse(m.Groups[1].Value))).ToList();
+                bool onlyOurs = ours != null && holders.Count > 0 && holders.Contains(ours.Value);
+                if (!onlyOurs)
+                    throw new UberspaceException("PortInUse", FailureKind.ResourceExists,
+                        $"Port {plan.Port} is already in use on {shell.Transport.Description}, not by the service '{spec.Name}': {string.Join("; ", listeners)}. " +
+                        "Stop that process (a uWSGI started by hand, or another service), or choose another -Port in New-UwsgiConfig.", plan.Port)
+                    { Detail = string.Join("\n", listeners) };
+            }
+
             string uwsgi;
             if (spec.UwsgiPath != null) uwsgi = HostPaths.Resolve(shell.Home, spec.UwsgiPath);
             else if (kv.ContainsKey("venvuwsgi")) uwsgi = venvUwsgi;
@@ -113,6 +159,7 @@ namespace UberspaceFlask.Core
             plan.Content = TemplateRenderer.Render("supervisor.ini", model, spec.TemplateDirectory);
 
             string existing = shell.ReadText(plan.IniPath);
+            plan.Existing = existing;
             plan.Kind = existing == null ? ChangeKind.Create : existing == plan.Content ? ChangeKind.Unchanged : ChangeKind.Update;
             if (plan.Kind == ChangeKind.Update && !spec.Force)
             {
@@ -126,12 +173,33 @@ namespace UberspaceFlask.Core
             return plan;
         }
 
-        /// <summary>Writes the ini, makes supervisord pick it up, and waits until the program is RUNNING.</summary>
-        public static SupervisorProgramStatus Apply(HostShell shell, SupervisorPlan plan)
+        /// <summary>What Apply will do, one line per change, for -WhatIf and -Confirm.</summary>
+        public static List<string> Describe(SupervisorPlan plan)
+        {
+            var lines = new List<string>();
+            if (plan.Kind != ChangeKind.Unchanged)
+                lines.Add((plan.Kind == ChangeKind.Create ? "create " : "overwrite ") + plan.IniPath + " (" + LineDiff.Summary(plan.Existing, plan.Content) +
+                          "), then supervisorctl reread and update " + plan.Spec.Name);
+            else if (plan.Before == null || plan.Before.State == "NOTFOUND")
+                lines.Add("supervisorctl reread and update " + plan.Spec.Name);
+            else if (plan.Before.State != "RUNNING")
+                lines.Add($"supervisorctl start {plan.Spec.Name} (now {plan.Before.State})");
+            else if (plan.StaleFiles.Count > 0)
+                lines.Add($"supervisorctl restart {plan.Spec.Name} (changed since it started: {string.Join(", ", plan.StaleFiles.Select(HostPaths.FileName))})");
+            return lines;
+        }
+
+        /// <summary>
+        /// Writes the ini, makes supervisord pick it up, restarts a program whose files changed since it started,
+        /// and waits until the program is RUNNING. Leaves an up-to-date running program alone.
+        /// </summary>
+        public static SupervisorOutcome Apply(HostShell shell, SupervisorPlan plan)
         {
             const string activity = "Register-SupervisorService";
             var spec = plan.Spec;
             string q = ShellQuote.Quote(spec.Name);
+            bool wasRunning = plan.Before?.State == "RUNNING";
+            var outcome = new SupervisorOutcome { Changed = true };
             if (plan.Kind != ChangeKind.Unchanged)
             {
                 shell.RunChecked("mkdir -p -- " + ShellQuote.Quote(HostPaths.Parent(plan.IniPath)), "CreateDirectoryFailed", "Creating " + ServicesDir);
@@ -139,20 +207,33 @@ namespace UberspaceFlask.Core
                 shell.Log.Progress(activity, "supervisorctl reread; supervisorctl update " + spec.Name, 10);
                 // update restarts a changed program and adds a new one.
                 shell.RunChecked("supervisorctl reread && supervisorctl update " + q, "SupervisorUpdateFailed", "supervisorctl update");
+                outcome.Restarted = wasRunning;
+                outcome.Reason = plan.Kind == ChangeKind.Create ? "service added" : "service config changed";
             }
-            else if (plan.Before == null || plan.Before.State != "RUNNING")
+            else if (plan.Before == null || plan.Before.State == "NOTFOUND")
             {
-                if (plan.Before == null || plan.Before.State == "NOTFOUND")
-                    shell.RunChecked("supervisorctl reread && supervisorctl update " + q, "SupervisorUpdateFailed", "supervisorctl update");
-                else
-                    shell.Run("supervisorctl start " + q); // the wait below tells whether it worked
+                shell.RunChecked("supervisorctl reread && supervisorctl update " + q, "SupervisorUpdateFailed", "supervisorctl update");
+                outcome.Reason = "service added";
+            }
+            else if (!wasRunning)
+            {
+                shell.Run("supervisorctl start " + q); // the wait below tells whether it worked
+                outcome.Reason = "service was " + plan.Before.State;
+            }
+            else if (plan.StaleFiles.Count > 0)
+            {
+                shell.Log.Progress(activity, "supervisorctl restart " + spec.Name, 10);
+                shell.RunChecked("supervisorctl restart " + q, "SupervisorRestartFailed", "supervisorctl restart");
+                outcome.Restarted = true;
+                outcome.Reason = "changed since it started: " + string.Join(", ", plan.StaleFiles.Select(HostPaths.FileName));
             }
             else
             {
                 shell.Log.ProgressDone(activity);
-                return plan.Before;
+                return new SupervisorOutcome { Status = plan.Before, Changed = false };
             }
-            return WaitForRunning(shell, spec.Name, TimeSpan.FromSeconds(spec.StartSeconds) + spec.ExtraWait, activity);
+            outcome.Status = WaitForRunning(shell, spec.Name, TimeSpan.FromSeconds(spec.StartSeconds) + spec.ExtraWait, activity);
+            return outcome;
         }
 
         /// <summary>Polls until RUNNING; FATAL, EXITED or the timeout end in an error carrying the program's stderr tail.</summary>

@@ -34,6 +34,7 @@ namespace UberspaceFlask.Core
         public string[] Plugins { get; set; }
         public string MountPath { get; set; }
         public string Content { get; set; }
+        public string Existing { get; set; }
         public ChangeKind Kind { get; set; }
     }
 
@@ -116,6 +117,7 @@ namespace UberspaceFlask.Core
             plan.Plugins = spec.Plugins ?? (systemUwsgi ? new[] { "python3" } : new string[0]);
             plan.Content = Render(plan, spec);
             string existing = shell.ReadText(plan.IniPath);
+            plan.Existing = existing;
             plan.Kind = existing == null ? ChangeKind.Create : existing == plan.Content ? ChangeKind.Unchanged : ChangeKind.Update;
             return plan;
         }

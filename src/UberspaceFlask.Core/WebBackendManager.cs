@@ -54,6 +54,12 @@ namespace UberspaceFlask.Core
             return WebBackendList.Parse(r.Stdout);
         }
 
+        /// <summary>Whether a listed backend already is what the spec asks for.</summary>
+        public static bool IsSatisfied(WebBackendEntry e, WebBackendSpec spec) =>
+            e != null && !e.IsDefault && (spec.Apache
+                ? e.Kind == "apache"
+                : e.Kind == "http" && e.Port == spec.Port && e.RemovePrefix == spec.RemovePrefix);
+
         /// <summary>Sets the backend and returns its line from `list`, with the status the frontend sees.</summary>
         public static WebBackendEntry Set(HostShell shell, WebBackendSpec spec)
         {
@@ -65,6 +71,24 @@ namespace UberspaceFlask.Core
                 throw new UberspaceException("WebBackendSetFailed", FailureKind.InvalidOperation,
                     $"'{command}' failed (exit {r.ExitStatus}): {r.CombinedOutput}", WebBackendList.TargetFor(spec.Domain, spec.Path)) { Detail = r.CombinedOutput };
             return Find(shell, spec.Domain, spec.Path);
+        }
+
+        /// <summary>`uberspace web backend del`; a backend that is not listed is an error.</summary>
+        public static void Remove(HostShell shell, string domain, string path)
+        {
+            path = Validate.MountPath(path ?? "/", "InvalidBackendPath");
+            if (domain != null) domain = Validate.Domain(domain);
+            string target = WebBackendList.TargetFor(domain, path);
+            var existing = List(shell).FirstOrDefault(e => WebBackendList.Matches(e, domain, path));
+            if (existing == null || existing.IsDefault)
+                throw new UberspaceException("WebBackendNotFound", FailureKind.ObjectNotFound,
+                    $"There is no web backend for {target} on {shell.Transport.Description}.", target);
+            string command = ShellQuote.Join("uberspace", "web", "backend", "del", target);
+            var r = shell.Run(command);
+            ThrowIfMissing(shell, r);
+            if (r.ExitStatus != 0)
+                throw new UberspaceException("WebBackendRemoveFailed", FailureKind.InvalidOperation,
+                    $"'{command}' failed (exit {r.ExitStatus}): {r.CombinedOutput}", target) { Detail = r.CombinedOutput };
         }
 
         public static WebBackendEntry Find(HostShell shell, string domain, string path) =>

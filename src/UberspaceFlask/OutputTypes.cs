@@ -63,6 +63,10 @@ namespace UberspaceFlask
         /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
         public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
+        /// <summary>Whether this run restarted a running program (its config or the app's code changed).</summary>
+        public bool Restarted { get; internal set; }
+        /// <summary>Why it was added, started or restarted; null when nothing was done.</summary>
+        public string Reason { get; internal set; }
         public override string ToString() => $"{Name} {State}" + (Pid.HasValue ? $" pid {Pid}" : "");
     }
 

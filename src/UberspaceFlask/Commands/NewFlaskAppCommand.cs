@@ -72,8 +72,9 @@ namespace UberspaceFlask.Commands
                 bool changed = false;
                 if (plan.HasChanges)
                 {
-                    if (!ShouldProcessPlan(plan.AppPath, "New Flask app", plan.Describe())) return;
-                    FlaskAppDeployer.Apply(shell, plan);
+                    // One question per change under -Confirm; -WhatIf lists each change and does none.
+                    bool all = FlaskAppDeployer.Apply(shell, plan, change => ShouldProcess(change, change + "?", "New-FlaskApp " + spec.Name));
+                    if (!all) return; // not everything was done: emit nothing, so the next step does not act on it
                     changed = true;
                 }
                 else WriteVerbose($"{plan.AppPath} is up to date.");

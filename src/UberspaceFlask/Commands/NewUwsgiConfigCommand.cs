@@ -74,7 +74,7 @@ namespace UberspaceFlask.Commands
                 if (plan.Kind != ChangeKind.Unchanged)
                 {
                     if (!ShouldProcessPlan(plan.IniPath, "Write uwsgi.ini",
-                        new[] { (plan.Kind == ChangeKind.Create ? "create " : "overwrite ") + plan.IniPath + $" (port {spec.Port}, mount {plan.MountPath})" }))
+                        new[] { (plan.Kind == ChangeKind.Create ? "create " : "overwrite ") + plan.IniPath + $" ({LineDiff.Summary(plan.Existing, plan.Content)}; port {spec.Port}, mount {plan.MountPath})" }))
                         return;
                     UwsgiConfigurator.Apply(shell, plan);
                     changed = true;

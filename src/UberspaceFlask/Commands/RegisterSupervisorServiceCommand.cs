@@ -58,12 +58,11 @@ namespace UberspaceFlask.Commands
                 SupervisorRegistrar.ValidateSpec(spec);
                 var shell = OpenShell(Session);
                 var plan = SupervisorRegistrar.Plan(shell, spec);
-                bool needsWork = plan.Kind != ChangeKind.Unchanged || plan.Before == null || plan.Before.State != "RUNNING";
-                if (needsWork && !ShouldProcessPlan(spec.Name, "Register supervisord service",
-                        new[] { (plan.Kind == ChangeKind.Create ? "create " : plan.Kind == ChangeKind.Update ? "overwrite " : "keep ") + plan.IniPath,
-                                "supervisorctl reread/update and wait for RUNNING" }))
+                var changes = SupervisorRegistrar.Describe(plan);
+                if (changes.Count > 0 && !ShouldProcessPlan(spec.Name, "Register supervisord service", changes))
                     return;
-                var status = SupervisorRegistrar.Apply(shell, plan);
+                var outcome = SupervisorRegistrar.Apply(shell, plan);
+                var status = outcome.Status;
                 Session?.SawService(spec.Name);
                 WriteObject(new SupervisorService
                 {
@@ -77,7 +76,9 @@ namespace UberspaceFlask.Commands
                     MountPath = plan.MountPath,
                     Location = shell.Transport.Description,
                     Session = Session,
-                    Changed = needsWork,
+                    Changed = outcome.Changed,
+                    Restarted = outcome.Restarted,
+                    Reason = outcome.Reason,
                 });
             });
         }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using UberspaceFlask.Core;
 
@@ -49,15 +50,21 @@ namespace UberspaceFlask.Commands
                 WebBackendManager.ValidateSpec(spec);
                 var shell = OpenShell(Session);
                 string target = WebBackendList.TargetFor(spec.Domain, spec.Path);
-                if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
-                    return;
-                var entry = WebBackendManager.Set(shell, spec);
+                // Look first: an identical backend is left alone, so a re-run changes nothing.
+                var entry = WebBackendManager.List(shell).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path));
+                bool changed = !WebBackendManager.IsSatisfied(entry, spec);
+                if (changed)
+                {
+                    if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
+                        return;
+                    entry = WebBackendManager.Set(shell, spec);
+                }
                 Session?.SawBackendPath(entry.Path);
                 if (entry.StatusKind == BackendStatusKind.WrongInterface)
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
-                var output = Convert(entry, shell.Transport.Description, true);
+                var output = Convert(entry, shell.Transport.Description, changed);
                 output.Session = Session;
                 WriteObject(output);
             });

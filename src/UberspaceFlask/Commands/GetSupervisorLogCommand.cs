@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>The end of a supervisord program's stdout or stderr log (`supervisorctl tail`).</summary>
+    [Cmdlet(VerbsCommon.Get, "SupervisorLog")]
+    [OutputType(typeof(string))]
+    public sealed class GetSupervisorLogCommand : UberspaceCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
+        public string Name { get; set; }
+
+        [Parameter]
+        public SupervisorLogStream Stream { get; set; } = SupervisorLogStream.Stderr;
+
+        [Parameter]
+        [ValidateRange(1, 1048576)]
+        public int Bytes { get; set; } = 4000;
+
+        protected override void ProcessRecord()
+        {
+            Guard(Name, () =>
+            {
+                var shell = OpenShell(Session);
+                string text = ServiceManager.Log(shell, Name, Stream == SupervisorLogStream.Stderr ? LogStream.Stderr : LogStream.Stdout, Bytes);
+                foreach (var line in text.TrimEnd('\n').Split('\n')) WriteObject(line);
+            });
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Linq;
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>Lists supervisord programs with their state, pid and uptime.</summary>
+    [Cmdlet(VerbsCommon.Get, "SupervisorService")]
+    [OutputType(typeof(SupervisorService))]
+    public sealed class GetSupervisorServiceCommand : UberspaceCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        /// <summary>Names, wildcards allowed.</summary>
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
+        [SupportsWildcards]
+        public string[] Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Name, () =>
+            {
+                var shell = OpenShell(Session);
+                var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+                var all = ServiceManager.List(shell);
+                foreach (var i in all.Where(i => patterns.Any(p => p.IsMatch(i.Status.Name))))
+                {
+                    Session?.SawService(i.Status.Name);
+                    WriteObject(Outputs.Service(i, shell.Transport.Description, Session));
+                }
+                foreach (var n in Name ?? new string[0])
+                    if (!WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(i => i.Status.Name == n))
+                        WriteError(ToErrorRecord(new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
+                            $"There is no supervisord service '{n}' on {shell.Transport.Description}.", n), n));
+            });
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Linq;
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>The web backends with their status, parsed from `uberspace web backend list`.</summary>
+    [Cmdlet(VerbsCommon.Get, "WebBackend")]
+    [OutputType(typeof(WebBackend))]
+    public sealed class GetWebBackendCommand : UberspaceCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        /// <summary>URL paths, wildcards allowed.</summary>
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(BackendPathCompleter))]
+        [SupportsWildcards]
+        public string[] Path { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Path, () =>
+            {
+                var shell = OpenShell(Session);
+                var patterns = (Path ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+                foreach (var e in WebBackendManager.List(shell))
+                {
+                    Session?.SawBackendPath(e.Path);
+                    if (!patterns.Any(p => p.IsMatch(e.Path) || p.IsMatch(e.Target))) continue;
+                    var b = SetWebBackendCommand.Convert(e, shell.Transport.Description, false);
+                    b.Session = Session;
+                    WriteObject(b);
+                }
+            });
+        }
+    }
+}

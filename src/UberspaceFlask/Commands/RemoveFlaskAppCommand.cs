@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>Deletes an app directory (with its venv) that this module made.</summary>
+    [Cmdlet(VerbsCommon.Remove, "FlaskApp", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveFlaskAppCommand : UberspaceCmdlet
+    {
+        public const string NameSet = "Name";
+        public const string PathSet = "Path";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        /// <summary>The app's name: its directory is ~/Name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+        public string Name { get; set; }
+
+        /// <summary>The app directory (binds Path or AppPath of the module's objects).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("AppPath")]
+        public string Path { get; set; }
+
+        /// <summary>Delete it even while a supervisord service still runs it.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Name ?? Path, () =>
+            {
+                string path = ParameterSetName == NameSet ? Validate.AppName(Name) : Path;
+                var shell = OpenShell(Session);
+                string app = FlaskAppRemover.Plan(shell, path, Force);
+                if (!ShouldProcess($"{app} on {shell.Transport.Description}", "Delete the app directory and its venv")) return;
+                FlaskAppRemover.Apply(shell, app);
+            });
+        }
+    }
+}
