@@ -27,6 +27,7 @@
         'Get-WebBackend'
         'Remove-WebBackend'
         'Remove-FlaskApp'
+        'Test-FlaskDeployment'
     )
     FormatsToProcess     = @('UberspaceFlask.Format.ps1xml')
     FunctionsToExport    = @()

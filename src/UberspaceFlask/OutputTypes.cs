@@ -12,6 +12,8 @@ namespace UberspaceFlask
         public string Name { get; internal set; }
         /// <summary>The app directory on the host.</summary>
         public string Path { get; internal set; }
+        /// <summary>The same directory, under the name the later steps and Test-FlaskDeployment bind.</summary>
+        public string AppPath => Path;
         public string EntryModule { get; internal set; }
         public string VenvPath { get; internal set; }
         public string Python { get; internal set; }
@@ -90,6 +92,8 @@ namespace UberspaceFlask
         public int? Pid { get; internal set; }
         public string ProcessCommand { get; internal set; }
         public string ListenAddress { get; internal set; }
+        /// <summary>The app directory behind the backend, when it came down the deploy pipeline.</summary>
+        public string AppPath { get; internal set; }
         public string Location { get; internal set; }
         /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
         public UberspaceSession Session { get; internal set; }
@@ -125,5 +129,25 @@ namespace UberspaceFlask
         public System.TimeSpan Duration { get; internal set; }
         public string Location { get; internal set; }
         public override string ToString() => Stdout;
+    }
+}
+
+namespace UberspaceFlask
+{
+    /// <summary>One link of the deploy chain, as Test-FlaskDeployment checked it.</summary>
+    public sealed class FlaskDeploymentCheck
+    {
+        internal FlaskDeploymentCheck() { }
+        public string Check { get; internal set; }
+        /// <summary>Passed, Warning, Failed or Skipped.</summary>
+        public string Status { get; internal set; }
+        public string Message { get; internal set; }
+        /// <summary>What to do about a failure.</summary>
+        public string Fix { get; internal set; }
+        /// <summary>Supporting output (log tail, listener, backend line).</summary>
+        public string Detail { get; internal set; }
+        public string AppPath { get; internal set; }
+        public string Location { get; internal set; }
+        public override string ToString() => $"{Check}: {Status} - {Message}";
     }
 }

@@ -35,6 +35,10 @@ namespace UberspaceFlask.Commands
         [Parameter(ParameterSetName = ApacheSet, Mandatory = true)]
         public SwitchParameter Apache { get; set; }
 
+        /// <summary>The app behind the backend: only carried to the output, for Test-FlaskDeployment.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string AppPath { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Path, () =>
@@ -66,6 +70,7 @@ namespace UberspaceFlask.Commands
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
                 var output = Convert(entry, shell.Transport.Description, changed);
                 output.Session = Session;
+                output.AppPath = AppPath;
                 WriteObject(output);
             });
         }

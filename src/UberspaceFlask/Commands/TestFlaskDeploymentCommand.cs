@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using UberspaceFlask.Core;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>Checks each link from the app directory to the page served, and names the broken one with its fix.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "FlaskDeployment", DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(FlaskDeploymentCheck))]
+    public sealed class TestFlaskDeploymentCommand : UberspaceCmdlet
+    {
+        public const string NameSet = "Name";
+        public const string PathSet = "Path";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        /// <summary>The app's name: its directory is ~/Name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+        public string Name { get; set; }
+
+        /// <summary>The app directory; binds AppPath from every object of the deploy pipeline.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        public string AppPath { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
+        public string ServiceName { get; set; }
+
+        /// <summary>The web frontend's base URL; default https://USER.uber.space.</summary>
+        [Parameter]
+        public string FrontendUrl { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Name ?? AppPath, () =>
+            {
+                string path = ParameterSetName == NameSet ? Validate.AppName(Name) : AppPath;
+                var shell = OpenShell(Session);
+                var results = DeploymentDiagnosis.Run(shell, new DiagnosisSpec { AppPath = path, ServiceName = ServiceName, FrontendUrl = FrontendUrl });
+                string app = HostPaths.Resolve(shell.Home, path);
+                foreach (var r in results)
+                {
+                    WriteObject(new FlaskDeploymentCheck
+                    {
+                        Check = r.Check,
+                        Status = r.Status.ToString(),
+                        Message = r.Message,
+                        Fix = r.Fix,
+                        Detail = r.Detail,
+                        AppPath = app,
+                        Location = shell.Transport.Description,
+                    });
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,119 @@
+# Test-FlaskDeployment must name the right cause for each failure Uberspace users report (reference §5).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
+    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
+    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Import-Module $env:UF_MODULE_PATH -Force
+    $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-diag-" + [guid]::NewGuid().ToString('N')))).FullName
+    $key = Join-Path $work 'id_ed25519'
+    & ssh-keygen -q -t ed25519 -N '' -f $key
+    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
+    $pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1]
+    $script:s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
+    $script:front = Get-SandboxFrontendUrl
+    $script:healthy = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages -ErrorAction Stop |
+        New-UwsgiConfig -Port 10401 | Register-SupervisorService -Name diag -StartSeconds 1 -ErrorAction Stop | Set-WebBackend -ErrorAction Stop |
+        Test-FlaskDeployment -FrontendUrl $front
+    function Get-Diagnosis { Test-FlaskDeployment -Name diag -Session $s -FrontendUrl $front -ErrorAction Stop }
+    function Get-Failed([string] $Check) { Get-Diagnosis | Where-Object { $_.Check -eq $Check -and $_.Status -eq 'Failed' } }
+    function Invoke-Host([string] $Command) { Invoke-UberspaceCommand -Session $s -Command $Command -IgnoreExitStatus | Out-Null }
+}
+AfterAll {
+    if ($s) { Remove-UberspaceSession $s }
+    if ($work) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Test-FlaskDeployment' -Tag Integration {
+    It 'passes every check of a healthy deploy, piped from Set-WebBackend' {
+        $healthy.Count | Should -Be 9
+        $healthy | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+        $healthy[0].AppPath | Should -Be '/home/isabell/diag'
+    }
+    It 'names a missing backend: Apache''s default page' {
+        Remove-WebBackend -Path / -Session $s -Confirm:$false
+        try {
+            $f = Get-Failed 'Web backend'
+            $f.Message | Should -Match "Apache's default page"
+            $f.Fix | Should -Match 'Set-WebBackend -Path / -Port 10401'
+            (Get-Failed 'HTTP page') | Should -BeNullOrEmpty   # Apache answers 200 — the backend check is what names the cause
+        } finally { Set-WebBackend -Path / -Port 10401 -Session $s | Out-Null }
+    }
+    It 'names an app bound to 127.0.0.1 (wrong interface)' {
+        Invoke-Host 'sed -i "s/^http-socket = :10401/http-socket = 127.0.0.1:10401/" diag/uwsgi.ini && supervisorctl restart diag'
+        try {
+            $f = Get-Failed 'Listening socket'
+            $f.Message | Should -Match '127\.0\.0\.1 only: the app listens on the wrong interface'
+            $f.Fix | Should -Match 'http-socket = :10401'
+            (Get-Failed 'uwsgi.ini').Message | Should -Match 'one interface only'
+            (Get-Failed 'Web backend').Message | Should -Match 'wrong interface \(127\.0\.0\.1\)'
+        } finally { Invoke-Host 'sed -i "s/^http-socket = 127.0.0.1:10401/http-socket = :10401/" diag/uwsgi.ini && supervisorctl restart diag' }
+    }
+    It 'names a STOPPED service, with the fix' {
+        Stop-SupervisorService -Name diag -Session $s
+        try {
+            $f = Get-Failed 'Service'
+            $f.Message | Should -Match "The service 'diag' is STOPPED"
+            $f.Fix | Should -Match 'Start-SupervisorService -Name diag'
+            (Get-Failed 'Listening socket').Message | Should -Match 'Nothing listens on port 10401'
+        } finally { Start-SupervisorService -Name diag -Session $s }
+    }
+    It 'names a FATAL service, with the traceback from its log' {
+        Invoke-Host 'echo "import module_that_is_missing" >> diag/app.py && supervisorctl restart diag; for i in $(seq 60); do supervisorctl status diag | grep -q FATAL && break; sleep 0.5; done'
+        try {
+            $f = Get-Failed 'Service'
+            $f.Message | Should -Match "The service 'diag' is FATAL"
+            $f.Message | Should -Match "No module named 'module_that_is_missing'"
+        } finally {
+            Invoke-Host 'sed -i "/module_that_is_missing/d" diag/app.py'
+            Start-SupervisorService -Name diag -Session $s
+        }
+    }
+    It 'names a port in uwsgi.ini that differs from the backend''s' {
+        Set-WebBackend -Path / -Port 10409 -Session $s -WarningAction SilentlyContinue | Out-Null
+        try {
+            $f = Get-Failed 'Web backend'
+            $f.Message | Should -Match 'points at port 10409, but uwsgi.ini listens on port 10401 \(port mismatch\)'
+            $f.Fix | Should -Match 'Set-WebBackend -Path / -Port 10401'
+        } finally { Set-WebBackend -Path / -Port 10401 -Session $s | Out-Null }
+    }
+    It 'names a sub-path mismatch: mount /sub behind a backend with --remove-prefix' {
+        $sub = New-FlaskApp -Name diagsub -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10402 -MountPath /sub |
+            Register-SupervisorService -Name diagsub -StartSeconds 1 -ErrorAction Stop
+        Set-WebBackend -Path /sub -Port 10402 -RemovePrefix -Session $s | Out-Null
+        $f = Test-FlaskDeployment -Name diagsub -Session $s -FrontendUrl $front | Where-Object { $_.Check -eq 'Web backend' -and $_.Status -eq 'Failed' }
+        $f.Message | Should -Match 'removes the prefix \(--remove-prefix\), but uWSGI mounts the app at /sub \(sub-path mismatch\)'
+        $f.Fix | Should -Match 'Set-WebBackend -Path /sub -Port 10402$'
+        $f.Fix | Should -Not -Match 'RemovePrefix'
+        # The symptom users see: the page's stylesheet link lacks /sub.
+        (Get-SandboxPage -Path '/sub/').Content | Should -Match 'href="/static/style.css"'
+        $f.Message | Should -Match 'links it builds'
+    }
+    It 'names a sub-path mismatch: an app at / behind a backend for /other without --remove-prefix' {
+        $other = New-FlaskApp -Name diagroot -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10403 |
+            Register-SupervisorService -Name diagroot -StartSeconds 1 -ErrorAction Stop
+        Set-WebBackend -Path /other -Port 10403 -Session $s | Out-Null
+        $f = Test-FlaskDeployment -Name diagroot -Session $s -FrontendUrl $front | Where-Object { $_.Check -eq 'Web backend' -and $_.Status -eq 'Failed' }
+        $f.Message | Should -Match 'sub-path mismatch'
+        $f.Fix | Should -Match 'New-UwsgiConfig -MountPath /other'
+    }
+    It 'names a missing venv, and how to get it back' {
+        Invoke-Host 'mv diag/ENV diag/ENV.away'
+        try {
+            $f = Get-Failed 'Virtual environment'
+            $f.Message | Should -Match 'The venv /home/isabell/diag/ENV is missing'
+            $f.Fix | Should -Match 'New-FlaskApp -Path /home/isabell/diag'
+        } finally { Invoke-Host 'mv diag/ENV.away diag/ENV' }
+    }
+    It 'names supervisord not running' {
+        Invoke-Host 'supervisorctl shutdown; while [ -S ~/tmp/supervisor.sock ]; do sleep 0.2; done'
+        try {
+            $f = Get-Failed 'supervisord'
+            $f.Message | Should -Match 'supervisord is not running for this account'
+            (Get-Diagnosis | Where-Object Check -eq 'Service').Status | Should -Be 'Skipped'
+        } finally { Invoke-Host '/usr/bin/supervisord -c ~/etc/supervisord.conf; sleep 2' }
+    }
+    It 'passes again once everything is repaired' {
+        Start-SupervisorService -Name diag -Session $s -ErrorAction SilentlyContinue
+        Get-Diagnosis | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+    }
+}
