@@ -178,6 +178,24 @@ Describe 'Re-running New-FlaskApp over an existing app' -Tag Integration {
     }
 }
 
+Describe '-WhatIf on the host itself' -Tag Integration {
+    It 'lists the changes and makes none' {
+        $state = 'find basic_flask etc -printf "%p %T@ %s\n" | sort; supervisorctl status | awk "{print \$1, \$2, \$4}"; uberspace web backend list'
+        $before = (Invoke-AsAccountNative -Command $state).Text
+        $r = Invoke-AsAccount -ScriptBlock {
+            New-FlaskApp -Name basic_flask -Message 'Not now' -Package @() -SystemSitePackages -Force -WhatIf
+            New-UwsgiConfig -Path ~/basic_flask -Port 10299 -WhatIf
+            Register-SupervisorService -Name flask -AppPath ~/basic_flask -StartSeconds 9 -WhatIf
+            Set-WebBackend -Path /elsewhere -Port 10299 -WhatIf
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -BeNullOrEmpty
+        $r.Console | Should -Match 'What if: overwrite /home/isabell/basic_flask/app\.py \(\+1 -1 lines\)'
+        $r.Console | Should -Match 'What if: .*uberspace web backend set /elsewhere --http --port 10299'
+        (Invoke-AsAccountNative -Command $state).Text | Should -Be $before
+    }
+}
+
 Describe 'A broken app' -Tag Integration {
     BeforeAll {
         $script:broken = Invoke-AsAccount -ScriptBlock {

@@ -97,11 +97,18 @@ namespace UberspaceFlask.Core
                 ? "command -v " + ShellQuote.Quote(spec.Python)
                 : "for v in " + string.Join(" ", Enumerable.Range(6, 20).Reverse().Select(i => "3." + i)) +
                   "; do command -v python$v && break; done || command -v python3";
-            var probe = shell.Run(
+            var wanted = new[]
+            {
+                (rel: spec.EntryModule + ".py", template: "app.py"),
+                (rel: "templates/index.html", template: "index.html"),
+                (rel: "static/style.css", template: "style.css"),
+            };
+            var paths = wanted.Select(w => HostPaths.Combine(plan.AppPath, w.rel)).ToList();
+            var probe = shell.RunProbe(
                 "if [ -x " + ShellQuote.Quote(plan.VenvPath + "/bin/python") + " ]; then echo venv=yes; else echo venv=no; fi; " +
                 "if [ -e " + ShellQuote.Quote(plan.VenvMarker) + " ]; then echo incomplete=yes; fi; " +
                 "if [ -e " + ShellQuote.Quote(plan.AppPath) + " ] && [ ! -d " + ShellQuote.Quote(plan.AppPath) + " ]; then echo notdir=yes; fi; " +
-                "printf 'python='; " + findPython);
+                "printf 'python='; " + findPython, paths);
             var kv = ParseKeyValues(probe.Stdout);
             if (kv.TryGetValue("notdir", out _))
                 throw new UberspaceException("AppPathNotDirectory", FailureKind.InvalidArgument,
@@ -125,12 +132,6 @@ namespace UberspaceFlask.Core
                 ["entry_module"] = spec.EntryModule,
                 ["port"] = spec.DevelopmentPort,
             };
-            var wanted = new[]
-            {
-                (rel: spec.EntryModule + ".py", template: "app.py"),
-                (rel: "templates/index.html", template: "index.html"),
-                (rel: "static/style.css", template: "style.css"),
-            };
             plan.Directories.Add(plan.AppPath);
             plan.Directories.Add(HostPaths.Combine(plan.AppPath, "templates"));
             plan.Directories.Add(HostPaths.Combine(plan.AppPath, "static"));
@@ -140,7 +141,7 @@ namespace UberspaceFlask.Core
             {
                 string path = HostPaths.Combine(plan.AppPath, w.rel);
                 string content = TemplateRenderer.Render(w.template, model, spec.TemplateDirectory);
-                string existing = shell.ReadText(path);
+                string existing = probe.Files[path];
                 var kind = existing == null ? ChangeKind.Create : existing == content ? ChangeKind.Unchanged : ChangeKind.Update;
                 if (kind == ChangeKind.Update && !spec.Force) conflicts.Add(path);
                 plan.Files.Add(new FileChange { Path = path, Content = content, Existing = existing, Kind = kind });

@@ -37,6 +37,8 @@ namespace UberspaceFlask.Core
         public string MountPath { get; set; } = "/";
         /// <summary>App files (code, templates, uwsgi.ini) newer than the running process: it must restart to serve them.</summary>
         public List<string> StaleFiles { get; } = new List<string>();
+        /// <summary>`uberspace web backend list` as read by the probe.</summary>
+        public string BackendList { get; set; }
     }
 
     /// <summary>What Apply did, for the cmdlet's output.</summary>
@@ -79,7 +81,7 @@ namespace UberspaceFlask.Core
             string venvUwsgi = HostPaths.Combine(plan.AppPath, FlaskAppDeployer.VenvName + "/bin/uwsgi");
 
             // One probe: the uwsgi.ini exists, which uwsgi to run, and whether supervisord answers.
-            var probe = shell.Run(
+            var probe = shell.RunProbe(
                 "[ -f " + ShellQuote.Quote(uwsgiIni) + " ] && echo ini=yes && sed -n -e 's/^ *http-socket *= *[^:]*:\\([0-9]*\\) *$/port=\\1/p' -e 's/^ *mount *= *\\([^=]*\\)=.*$/mount=\\1/p' " + ShellQuote.Quote(uwsgiIni) + "; " +
                 // Who listens on the app's port already (ss shows pids for the account's own processes).
                 "port=$(sed -n 's/^ *http-socket *= *[^:]*:\\([0-9]*\\) *$/\\1/p' " + ShellQuote.Quote(uwsgiIni) + " 2>/dev/null | head -n 1); " +
@@ -97,7 +99,9 @@ namespace UberspaceFlask.Core
                 "else newer=\"-newermt @$(( $(date +%s) - $(ps -o etimes= -p \"$pid\" | tr -d ' ') ))\"; fi; " +
                 "find " + ShellQuote.Quote(plan.AppPath) + " -maxdepth 2 -not -path '*/ENV/*' \\( -name '*.py' -o -name uwsgi.ini -o -path '*/templates/*' \\) -type f $newer " +
                 "| sed 's/^/stale=/' | head -n 20; fi; " +
-                "echo '--status--'; supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"");
+                "echo '--status--'; supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"; " +
+                // Read now, handed to Set-WebBackend if this step changes nothing (one round trip fewer on a re-run).
+                "echo '--backends--'; uberspace web backend list 2>/dev/null; echo \"backends_exit=$?\"", new[] { plan.IniPath });
             string stdout = probe.Stdout;
             int split = stdout.IndexOf("--status--\n", StringComparison.Ordinal);
             string head = split >= 0 ? stdout.Substring(0, split) : stdout;
@@ -109,6 +113,14 @@ namespace UberspaceFlask.Core
                 if (line.StartsWith("listen=", StringComparison.Ordinal)) listeners.Add(line.Substring(7).Trim());
             }
             string statusText = split >= 0 ? stdout.Substring(split + 11) : "";
+            int bsplit = statusText.IndexOf("--backends--\n", StringComparison.Ordinal);
+            if (bsplit >= 0)
+            {
+                string backends = statusText.Substring(bsplit + 13);
+                statusText = statusText.Substring(0, bsplit);
+                var bm = Regex.Match(backends, @"backends_exit=(\d+)\s*$");
+                if (bm.Success && bm.Groups[1].Value == "0") plan.BackendList = backends.Substring(0, bm.Index);
+            }
             var exitMatch = Regex.Match(statusText, @"status_exit=(\d+)\s*$");
             int statusExit = exitMatch.Success ? int.Parse(exitMatch.Groups[1].Value) : -1;
             if (exitMatch.Success) statusText = statusText.Substring(0, exitMatch.Index);
@@ -158,7 +170,7 @@ namespace UberspaceFlask.Core
             };
             plan.Content = TemplateRenderer.Render("supervisor.ini", model, spec.TemplateDirectory);
 
-            string existing = shell.ReadText(plan.IniPath);
+            string existing = probe.Files[plan.IniPath];
             plan.Existing = existing;
             plan.Kind = existing == null ? ChangeKind.Create : existing == plan.Content ? ChangeKind.Unchanged : ChangeKind.Update;
             if (plan.Kind == ChangeKind.Update && !spec.Force)
@@ -230,6 +242,8 @@ namespace UberspaceFlask.Core
             else
             {
                 shell.Log.ProgressDone(activity);
+                // Nothing changed, so the backends read a moment ago are still what Set-WebBackend would read.
+                if (plan.BackendList != null) shell.Transport.Cache.Put(WebBackendManager.ListCacheKey, plan.BackendList);
                 return new SupervisorOutcome { Status = plan.Before, Changed = false };
             }
             outcome.Status = WaitForRunning(shell, spec.Name, TimeSpan.FromSeconds(spec.StartSeconds) + spec.ExtraWait, activity);

@@ -76,12 +76,12 @@ namespace UberspaceFlask.Core
             string explicitUwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(shell.Home, spec.UwsgiPath) : null;
             string entryFile = HostPaths.Combine(plan.AppPath, spec.EntryModule + ".py");
 
-            var probe = shell.Run(
+            var probe = shell.RunProbe(
                 "[ -f " + ShellQuote.Quote(entryFile) + " ] && echo entry=yes; " +
                 "[ -x " + ShellQuote.Quote(venv + "/bin/python") + " ] && echo venv=yes; " +
                 "[ -x " + ShellQuote.Quote(venv + "/bin/uwsgi") + " ] && echo venvuwsgi=yes; " +
                 (explicitUwsgi != null ? "[ -x " + ShellQuote.Quote(explicitUwsgi) + " ] && [ -f " + ShellQuote.Quote(explicitUwsgi) + " ] && echo explicit=yes; " : "") +
-                "printf 'system='; command -v uwsgi; true");
+                "printf 'system='; command -v uwsgi; true", new[] { plan.IniPath });
             var kv = FlaskAppDeployer.ParseKeyValues(probe.Stdout);
             if (!kv.ContainsKey("entry"))
                 throw new UberspaceException("AppNotFound", FailureKind.ObjectNotFound,
@@ -116,7 +116,7 @@ namespace UberspaceFlask.Core
 
             plan.Plugins = spec.Plugins ?? (systemUwsgi ? new[] { "python3" } : new string[0]);
             plan.Content = Render(plan, spec);
-            string existing = shell.ReadText(plan.IniPath);
+            string existing = probe.Files[plan.IniPath];
             plan.Existing = existing;
             plan.Kind = existing == null ? ChangeKind.Create : existing == plan.Content ? ChangeKind.Unchanged : ChangeKind.Update;
             return plan;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using UberspaceFlask.Core.Transport;
@@ -44,8 +45,17 @@ namespace UberspaceFlask.Core
             return args;
         }
 
+        public const string ListCacheKey = "uberspace web backend list";
+        static readonly TimeSpan ListCacheAge = TimeSpan.FromSeconds(30);
+
         public static List<WebBackendEntry> List(HostShell shell)
         {
+            string handedOver = shell.Transport.Cache.Take(ListCacheKey, ListCacheAge);
+            if (handedOver != null)
+            {
+                shell.Log.Verbose($"[{shell.Transport.Description}] uberspace web backend list: as read a moment ago by Register-SupervisorService");
+                return WebBackendList.Parse(handedOver);
+            }
             var r = shell.Run("uberspace web backend list");
             ThrowIfMissing(shell, r);
             if (r.ExitStatus != 0)
@@ -65,6 +75,7 @@ namespace UberspaceFlask.Core
         {
             ValidateSpec(spec);
             string command = ShellQuote.Join(SetArguments(spec));
+            shell.Transport.Cache.Forget(ListCacheKey);
             var r = shell.Run(command);
             ThrowIfMissing(shell, r);
             if (r.ExitStatus != 0)
@@ -84,6 +95,7 @@ namespace UberspaceFlask.Core
                 throw new UberspaceException("WebBackendNotFound", FailureKind.ObjectNotFound,
                     $"There is no web backend for {target} on {shell.Transport.Description}.", target);
             string command = ShellQuote.Join("uberspace", "web", "backend", "del", target);
+            shell.Transport.Cache.Forget(ListCacheKey);
             var r = shell.Run(command);
             ThrowIfMissing(shell, r);
             if (r.ExitStatus != 0)

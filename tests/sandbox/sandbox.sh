@@ -183,7 +183,9 @@ PermitEmptyPasswords no
 PermitRootLogin no
 UsePAM no
 AllowUsers $*
-Subsystem sftp internal-sftp
+# Logs each file operation (to the account's ~/logs/sftp-requests.log), so bench/noop-roundtrips.ps1 can count
+# SFTP requests as well as commands; the command runs through the account's shell, hence the redirection.
+Subsystem sftp /usr/lib/openssh/sftp-server -e -l INFO 2>>"\$HOME/logs/sftp-requests.log"
 LogLevel VERBOSE
 MaxStartups 64
 MaxSessions 64

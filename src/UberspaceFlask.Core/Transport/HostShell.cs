@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Threading;
 
@@ -46,6 +48,40 @@ namespace UberspaceFlask.Core.Transport
                 { Detail = r.CombinedOutput };
             }
             return r;
+        }
+
+        /// <summary>
+        /// Runs a probe command and reads files in the same round trip. Returns the command's stdout and each file's
+        /// text (null when missing). Files travel base64-encoded, so empty and missing stay distinct.
+        /// </summary>
+        public (string Stdout, Dictionary<string, string> Files) RunProbe(string command, IEnumerable<string> files)
+        {
+            var list = files.ToList();
+            var sb = new StringBuilder(command.TrimEnd().TrimEnd(';')).Append("; echo @@files@@; ");
+            foreach (var f in list)
+            {
+                string q = ShellQuote.Quote(f);
+                sb.Append("if [ -f ").Append(q).Append(" ]; then echo '@@F'; base64 < ").Append(q).Append("; else echo '@@M'; fi; ");
+            }
+            sb.Append("true");
+            var r = Run(sb.ToString());
+            int cut = r.Stdout.IndexOf("@@files@@\n", StringComparison.Ordinal);
+            string head = cut >= 0 ? r.Stdout.Substring(0, cut) : r.Stdout;
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (cut < 0) return (head, result);
+            var blocks = r.Stdout.Substring(cut + 10).Split(new[] { "@@" }, StringSplitOptions.None);
+            // blocks[0] is empty (text before the first marker); then one block per file, in order: "F\n<base64>" or "M\n".
+            for (int i = 0; i < list.Count && i + 1 < blocks.Length; i++)
+            {
+                string b = blocks[i + 1];
+                if (b.StartsWith("F", StringComparison.Ordinal))
+                {
+                    string b64 = b.Substring(1).Replace("\n", "").Replace("\r", "").Trim();
+                    result[list[i]] = new UTF8Encoding(false).GetString(Convert.FromBase64String(b64));
+                }
+                else result[list[i]] = null;
+            }
+            return (head, result);
         }
 
         public string ReadText(string path)

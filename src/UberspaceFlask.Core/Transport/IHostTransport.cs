@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace UberspaceFlask.Core.Transport
@@ -43,6 +44,40 @@ namespace UberspaceFlask.Core.Transport
 
         /// <summary>Writes a file so that readers see the old or the new content, never a part: temp file in the same directory, then rename.</summary>
         void WriteFileAtomic(string path, byte[] content);
+
+        /// <summary>Short-lived hand-over between the steps of one pipeline on this connection (see <see cref="HostCache"/>).</summary>
+        HostCache Cache { get; }
+    }
+
+    /// <summary>
+    /// What one step already read and the next step needs, handed over once and only while fresh, so a no-op
+    /// re-run of the pipeline costs fewer round trips. It belongs to one connection (one session), never global.
+    /// </summary>
+    public sealed class HostCache
+    {
+        readonly object _gate = new object();
+        readonly Dictionary<string, (string value, DateTime at)> _items = new Dictionary<string, (string, DateTime)>();
+
+        public void Put(string key, string value)
+        {
+            lock (_gate) _items[key] = (value, DateTime.UtcNow);
+        }
+
+        /// <summary>Takes the value if it is younger than maxAge; it is gone afterwards either way.</summary>
+        public string Take(string key, TimeSpan maxAge)
+        {
+            lock (_gate)
+            {
+                if (!_items.TryGetValue(key, out var item)) return null;
+                _items.Remove(key);
+                return DateTime.UtcNow - item.at <= maxAge ? item.value : null;
+            }
+        }
+
+        public void Forget(string key)
+        {
+            lock (_gate) _items.Remove(key);
+        }
     }
 
     public static class HostCommand

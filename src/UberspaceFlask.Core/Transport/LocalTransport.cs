@@ -20,6 +20,7 @@ namespace UberspaceFlask.Core.Transport
 
         public string Description { get; }
         public string HomeDirectory { get; }
+        public HostCache Cache { get; } = new HostCache();
 
         public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation)
         {

@@ -36,6 +36,7 @@ namespace UberspaceFlask.Core.Transport
 
         public string Description { get; }
         public string HomeDirectory { get; }
+        public HostCache Cache { get; } = new HostCache();
         public SshTarget Target => _target;
         public string HostKeyFingerprint => _hostKey?.Fingerprint;
         public string HostKeyType => _hostKey?.KeyType;
