@@ -49,15 +49,6 @@ namespace UberspaceFlask.Core
         public bool CreateVenv => !VenvExists;
         public bool InstallPackages => (!VenvExists || Spec.Force) && (Spec.Packages.Length > 0 || Spec.PipArguments.Length > 0);
         public bool HasChanges => CreateVenv || InstallPackages || Files.Any(f => f.Kind != ChangeKind.Unchanged);
-
-        /// <summary>One line per action, for -WhatIf and verbose output.</summary>
-        public IEnumerable<string> Describe()
-        {
-            foreach (var f in Files.Where(f => f.Kind != ChangeKind.Unchanged))
-                yield return f.Describe();
-            if (CreateVenv) yield return (VenvIncomplete ? "recreate the incomplete venv " : "create venv ") + $"{VenvPath} with {Python}" + (Spec.SystemSitePackages ? " --system-site-packages" : "");
-            if (InstallPackages) yield return "pip install " + string.Join(" ", Spec.PipArguments.Concat(Spec.Packages));
-        }
     }
 
     /// <summary>Scaffolds the guide's app: templates/ and static/ (not the guide's style/), app.py, index.html, style.css, a venv.</summary>

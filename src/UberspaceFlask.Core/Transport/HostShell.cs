@@ -23,14 +23,11 @@ namespace UberspaceFlask.Core.Transport
         public IOperationLog Log { get; }
         public CancellationToken Cancellation { get; }
         public string Home => Transport.HomeDirectory;
-        /// <summary>Commands and file operations sent so far (the no-op re-run budget is counted in these).</summary>
-        public int RoundTrips { get; private set; }
 
         public CommandResult Run(string command, TimeSpan? timeout = null)
         {
             Cancellation.ThrowIfCancellationRequested();
             Log.Verbose($"[{Transport.Description}] $ {command}");
-            RoundTrips++;
             var r = Transport.Run(command, timeout ?? HostCommand.DefaultTimeout, Cancellation);
             if (r.ExitStatus != 0)
                 Log.Verbose($"[{Transport.Description}] exit {r.ExitStatus}");
@@ -84,28 +81,10 @@ namespace UberspaceFlask.Core.Transport
             return (head, result);
         }
 
-        public string ReadText(string path)
-        {
-            Cancellation.ThrowIfCancellationRequested();
-            Log.Verbose($"[{Transport.Description}] read {path}");
-            RoundTrips++;
-            try
-            {
-                var bytes = Transport.ReadFile(path);
-                return bytes == null ? null : new UTF8Encoding(false).GetString(bytes);
-            }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
-            {
-                throw new UberspaceException("FileReadFailed", FailureKind.ResourceUnavailable,
-                    $"Reading {path} on {Transport.Description} failed: {ex.Message}", path, ex);
-            }
-        }
-
         public void WriteText(string path, string content)
         {
             Cancellation.ThrowIfCancellationRequested();
             Log.Verbose($"[{Transport.Description}] write {path} ({content.Length} chars, atomic)");
-            RoundTrips++;
             try
             {
                 Transport.WriteFileAtomic(path, new UTF8Encoding(false).GetBytes(content));

@@ -39,8 +39,7 @@ namespace UberspaceFlask.Core.Transport
         /// </summary>
         CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation);
 
-        /// <summary>The file's bytes, or null when it does not exist.</summary>
-        byte[] ReadFile(string path);
+        // Files are read by commands (HostShell.RunProbe), batched with the probe each step runs anyway.
 
         /// <summary>Writes a file so that readers see the old or the new content, never a part: temp file in the same directory, then rename.</summary>
         void WriteFileAtomic(string path, byte[] content);

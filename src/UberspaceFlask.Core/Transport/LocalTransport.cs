@@ -73,13 +73,6 @@ namespace UberspaceFlask.Core.Transport
             catch (Exception) { /* best effort: the group may already be gone */ }
         }
 
-        public byte[] ReadFile(string path)
-        {
-            try { return File.ReadAllBytes(path); }
-            catch (FileNotFoundException) { return null; }
-            catch (DirectoryNotFoundException) { return null; }
-        }
-
         public void WriteFileAtomic(string path, byte[] content)
         {
             string dir = Path.GetDirectoryName(path);

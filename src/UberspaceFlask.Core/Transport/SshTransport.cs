@@ -105,18 +105,6 @@ namespace UberspaceFlask.Core.Transport
             return _sftp;
         }
 
-        public byte[] ReadFile(string path)
-        {
-            lock (_gate)
-            {
-                ThrowIfClosed();
-                try { return Sftp().ReadAllBytes(path); }
-                catch (SftpPathNotFoundException) { return null; }
-                catch (SftpPermissionDeniedException ex) { throw new IOException(ex.Message, ex); }
-                catch (Exception ex) when (IsConnectionFailure(ex)) { throw Lost(ex); }
-            }
-        }
-
         public void WriteFileAtomic(string path, byte[] content)
         {
             lock (_gate)
