@@ -33,5 +33,11 @@ Write-Host $page.Content
 Write-Host "$($css.Url) (HTTP $($css.StatusCode)):" -ForegroundColor Cyan
 Write-Host $css.Content
 if ($page.StatusCode -ne 200 -or $page.Content -notmatch 'Hello from basic_flask') { Write-Host 'The page is not served as expected.' -ForegroundColor Red; exit 1 }
+
+Write-Host 'Every link of the chain, checked by Test-FlaskDeployment:' -ForegroundColor Cyan
+$front = Get-SandboxFrontendUrl -User isabell
+$checks = Invoke-AsAccount -User isabell -Parameters @{ Front = $front } -ScriptBlock { param($Front) Test-FlaskDeployment -Name basic_flask -FrontendUrl $Front }
+$checks.Output | Format-Table Check, Status, Message -AutoSize -Wrap | Out-String -Width 140 | Write-Host
+if ($checks.Errors -or ($checks.Output | Where-Object Status -ne 'Passed')) { Write-Host 'Test-FlaskDeployment found a problem.' -ForegroundColor Red; exit 1 }
 Write-Host "Done: basic_flask is served at $($page.Url)" -ForegroundColor Green
 exit 0
