@@ -56,17 +56,17 @@ namespace UberspaceFlask.Core
                 "echo @@http; base=" + front + "${mount%/}; for u in \"$base/\" \"$base/static/style.css\"; do " +
                 "printf '%s %s\\n' \"$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \"$u\" 2>/dev/null || echo 000)\" \"$u\"; done; echo @@end",
                 TimeSpan.FromSeconds(90));
-            var sec = Sections(r.Stdout);
+            var sec = ProbeOutput.Sections(r.Stdout);
             var results = new List<CheckResult>();
 
             // 1. The app directory
-            bool appDir = sec["appdir"].Trim() == "yes";
+            bool appDir = sec.Get("appdir").Trim() == "yes";
             results.Add(appDir
                 ? Pass("App directory", $"{app} exists.")
                 : Fail("App directory", $"{app} does not exist.", $"Create it: New-FlaskApp -Path {app} (or give the right -Name/-Path)."));
 
             // 2. The venv
-            string venv = sec["venv"].Trim();
+            string venv = sec.Get("venv").Trim();
             if (venv == "missing")
                 results.Add(Fail("Virtual environment", $"The venv {app}/ENV is missing (an rsync deploy that replaced the directory does this).",
                     $"Recreate it: New-FlaskApp -Path {app} (your files are kept), then Restart-SupervisorService."));
@@ -76,7 +76,7 @@ namespace UberspaceFlask.Core
             else results.Add(Pass("Virtual environment", "The venv imports Flask."));
 
             // 3. uwsgi.ini
-            string ini = sec["ini"];
+            string ini = sec.Get("ini");
             int? port = null; string mount = "/"; string socket = null;
             if (ini.Trim().Length == 0)
                 results.Add(Fail("uwsgi.ini", $"{app}/uwsgi.ini is missing.", $"Write it: New-UwsgiConfig -Path {app} -Port <port>."));
@@ -96,8 +96,8 @@ namespace UberspaceFlask.Core
             }
 
             // 4. supervisord, 5. the service
-            string status = sec["status"];
-            var services = sec["services"].Split('\n').Where(l => l.Contains('\t')).Select(l => l.Split('\t'))
+            string status = sec.Get("status");
+            var services = sec.Get("services").Split('\n').Where(l => l.Contains('\t')).Select(l => l.Split('\t'))
                 .Select(p => (name: p[0], dir: p[1].Trim().Replace("%(ENV_HOME)s", shell.Home))).ToList();
             string serviceName = spec.ServiceName ?? services.FirstOrDefault(x => HostPaths.Normalize(x.dir) == app).name;
             SupervisorProgramStatus svc = null;
@@ -127,7 +127,7 @@ namespace UberspaceFlask.Core
             }
 
             // 6. The listening socket
-            var listeners = sec["listen"].Split('\n').Where(l => l.Trim().Length > 0).ToList();
+            var listeners = sec.Get("listen").Split('\n').Where(l => l.Trim().Length > 0).ToList();
             if (port == null) results.Add(Skip("Listening socket", "No port in uwsgi.ini."));
             else if (listeners.Count == 0)
                 results.Add(Fail("Listening socket", $"Nothing listens on port {port}.", serviceName != null ? $"Start the service: Start-SupervisorService -Name {serviceName}." : "Start the app's service."));
@@ -147,7 +147,7 @@ namespace UberspaceFlask.Core
             }
 
             // 7. The web backend
-            var backendText = sec["backends"];
+            var backendText = sec.Get("backends");
             var entries = WebBackendList.Parse(backendText).Where(e => e.Domain == null).ToList();
             if (Regex.IsMatch(backendText, @"exit=127\s*$"))
                 results.Add(Fail("Web backend", "The 'uberspace' command is missing; this does not look like an Uberspace 7 host.", "Run this on (or through a session to) an Uberspace 7 host."));
@@ -156,7 +156,7 @@ namespace UberspaceFlask.Core
             else results.Add(Skip("Web backend", "No port in uwsgi.ini to compare with."));
 
             // 8. HTTP through the frontend
-            var http = sec["http"].Split('\n').Where(l => l.Length > 4).Select(l => (code: l.Substring(0, 3), url: l.Substring(4).Trim())).ToList();
+            var http = sec.Get("http").Split('\n').Where(l => l.Length > 4).Select(l => (code: l.Substring(0, 3), url: l.Substring(4).Trim())).ToList();
             if (http.Count == 2)
             {
                 results.Add(http[0].code == "200"
@@ -209,25 +209,6 @@ namespace UberspaceFlask.Core
 
         static bool IsPrefix(string prefix, string path) =>
             prefix == "/" || path == prefix || path.StartsWith(prefix + "/", StringComparison.Ordinal);
-
-        static Dictionary<string, string> Sections(string text)
-        {
-            var d = new Dictionary<string, string>();
-            string current = null;
-            var sb = new System.Text.StringBuilder();
-            foreach (var line in text.Split('\n'))
-            {
-                if (line.StartsWith("@@", StringComparison.Ordinal))
-                {
-                    if (current != null) d[current] = sb.ToString();
-                    current = line.Substring(2).Trim(); sb.Clear();
-                }
-                else sb.Append(line).Append('\n');
-            }
-            foreach (var k in new[] { "appdir", "ini", "venv", "services", "status", "listen", "backends", "http" })
-                if (!d.ContainsKey(k)) d[k] = "";
-            return d;
-        }
 
         static string LastLines(string text, int n) { var lines = text.Split(new[] { (char)10 }); return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - n))); }
 

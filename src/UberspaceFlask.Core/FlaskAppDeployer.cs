@@ -100,7 +100,7 @@ namespace UberspaceFlask.Core
                 "if [ -e " + ShellQuote.Quote(plan.VenvMarker) + " ]; then echo incomplete=yes; fi; " +
                 "if [ -e " + ShellQuote.Quote(plan.AppPath) + " ] && [ ! -d " + ShellQuote.Quote(plan.AppPath) + " ]; then echo notdir=yes; fi; " +
                 "printf 'python='; " + findPython, paths);
-            var kv = ParseKeyValues(probe.Stdout);
+            var kv = ProbeOutput.KeyValues(probe.Stdout);
             if (kv.TryGetValue("notdir", out _))
                 throw new UberspaceException("AppPathNotDirectory", FailureKind.InvalidArgument,
                     $"'{plan.AppPath}' exists and is not a directory. Choose another -Path or -Name.", plan.AppPath);
@@ -193,17 +193,6 @@ namespace UberspaceFlask.Core
                 shell.RunChecked("rm -f " + ShellQuote.Quote(plan.VenvMarker), "VenvCreationFailed", "Finishing the virtual environment");
             shell.Log.ProgressDone(activity);
             return all;
-        }
-
-        internal static Dictionary<string, string> ParseKeyValues(string text)
-        {
-            var d = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var line in text.Split('\n'))
-            {
-                int i = line.IndexOf('=');
-                if (i > 0) d[line.Substring(0, i)] = line.Substring(i + 1).Trim();
-            }
-            return d;
         }
     }
 }

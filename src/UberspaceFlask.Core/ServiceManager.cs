@@ -25,10 +25,10 @@ namespace UberspaceFlask.Core
         public static List<ServiceInfo> List(HostShell shell)
         {
             var r = shell.Run("for f in \"$HOME\"/" + SupervisorRegistrar.ServicesDir + "/*.ini; do [ -f \"$f\" ] && printf 'ini=%s\\t%s\\n' \"$f\" \"$(sed -n 's/^directory *= *//p' \"$f\" | head -n 1)\"; done; " +
-                              "echo '--status--'; supervisorctl status 2>&1; echo \"status_exit=$?\"");
-            int split = r.Stdout.IndexOf("--status--\n", StringComparison.Ordinal);
-            string head = split >= 0 ? r.Stdout.Substring(0, split) : "";
-            string status = split >= 0 ? r.Stdout.Substring(split + 11) : r.Stdout;
+                              ProbeOutput.Marker("status") + "supervisorctl status 2>&1");
+            var sections = ProbeOutput.Sections(r.Stdout);
+            string head = sections.Get("");
+            string status = sections.Get("status");
             ThrowIfNotRunning(shell, status);
             var dirs = new Dictionary<string, (string ini, string dir)>(StringComparer.Ordinal);
             foreach (var line in head.Split('\n'))

@@ -32,10 +32,6 @@ namespace UberspaceFlask.Core
             return sb.ToString();
         }
 
-        /// <summary>A home-relative path as a shell word that the shell expands: "$HOME"/'rest'.</summary>
-        public static string HomePath(string relative) =>
-            string.IsNullOrEmpty(relative) ? "\"$HOME\"" : "\"$HOME\"/" + Quote(relative);
-
         static bool IsPlain(string s)
         {
             foreach (char c in s)

@@ -99,31 +99,21 @@ namespace UberspaceFlask.Core
                 "else newer=\"-newermt @$(( $(date +%s) - $(ps -o etimes= -p \"$pid\" | tr -d ' ') ))\"; fi; " +
                 "find " + ShellQuote.Quote(plan.AppPath) + " -maxdepth 2 -not -path '*/ENV/*' \\( -name '*.py' -o -name uwsgi.ini -o -path '*/templates/*' \\) -type f $newer " +
                 "| sed 's/^/stale=/' | head -n 20; fi; " +
-                "echo '--status--'; supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"; " +
+                ProbeOutput.Marker("status") + "supervisorctl status " + ShellQuote.Quote(spec.Name) + " 2>&1; echo \"status_exit=$?\"; " +
                 // Read now, handed to Set-WebBackend if this step changes nothing (one round trip fewer on a re-run).
-                "echo '--backends--'; uberspace web backend list 2>/dev/null; echo \"backends_exit=$?\"", new[] { plan.IniPath });
-            string stdout = probe.Stdout;
-            int split = stdout.IndexOf("--status--\n", StringComparison.Ordinal);
-            string head = split >= 0 ? stdout.Substring(0, split) : stdout;
-            var kv = FlaskAppDeployer.ParseKeyValues(head);
+                ProbeOutput.Marker("backends") + "uberspace web backend list 2>/dev/null; echo \"backends_exit=$?\"", new[] { plan.IniPath });
+            var sections = ProbeOutput.Sections(probe.Stdout);
+            string head = sections.Get("");
+            var kv = ProbeOutput.KeyValues(head);
+            var (statusText, statusExit) = ProbeOutput.WithExit(sections.Get("status"), "status_exit");
+            var (backends, backendsExit) = ProbeOutput.WithExit(sections.Get("backends"), "backends_exit");
+            if (backendsExit == 0) plan.BackendList = backends;
             var listeners = new List<string>();
             foreach (var line in head.Split('\n'))
             {
                 if (line.StartsWith("stale=", StringComparison.Ordinal)) plan.StaleFiles.Add(line.Substring(6).Trim());
                 if (line.StartsWith("listen=", StringComparison.Ordinal)) listeners.Add(line.Substring(7).Trim());
             }
-            string statusText = split >= 0 ? stdout.Substring(split + 11) : "";
-            int bsplit = statusText.IndexOf("--backends--\n", StringComparison.Ordinal);
-            if (bsplit >= 0)
-            {
-                string backends = statusText.Substring(bsplit + 13);
-                statusText = statusText.Substring(0, bsplit);
-                var bm = Regex.Match(backends, @"backends_exit=(\d+)\s*$");
-                if (bm.Success && bm.Groups[1].Value == "0") plan.BackendList = backends.Substring(0, bm.Index);
-            }
-            var exitMatch = Regex.Match(statusText, @"status_exit=(\d+)\s*$");
-            int statusExit = exitMatch.Success ? int.Parse(exitMatch.Groups[1].Value) : -1;
-            if (exitMatch.Success) statusText = statusText.Substring(0, exitMatch.Index);
 
             if (statusExit == 127 || statusText.Contains("supervisorctl: not found") || statusText.Contains("command not found"))
                 throw new UberspaceException("SupervisorNotInstalled", FailureKind.NotInstalled,

@@ -17,9 +17,6 @@ namespace UberspaceFlask.Core
         // Parsed embedded templates never change, so parsing each once per process is safe to share.
         static readonly ConcurrentDictionary<string, IFluidTemplate> Embedded = new ConcurrentDictionary<string, IFluidTemplate>();
 
-        public static readonly string[] TemplateNames =
-            { "app.py", "index.html", "style.css", "uwsgi.ini", "supervisor.ini" };
-
         public static string EmbeddedSource(string name)
         {
             var asm = typeof(TemplateRenderer).Assembly;

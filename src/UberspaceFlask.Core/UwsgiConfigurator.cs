@@ -82,7 +82,7 @@ namespace UberspaceFlask.Core
                 "[ -x " + ShellQuote.Quote(venv + "/bin/uwsgi") + " ] && echo venvuwsgi=yes; " +
                 (explicitUwsgi != null ? "[ -x " + ShellQuote.Quote(explicitUwsgi) + " ] && [ -f " + ShellQuote.Quote(explicitUwsgi) + " ] && echo explicit=yes; " : "") +
                 "printf 'system='; command -v uwsgi; true", new[] { plan.IniPath });
-            var kv = FlaskAppDeployer.ParseKeyValues(probe.Stdout);
+            var kv = ProbeOutput.KeyValues(probe.Stdout);
             if (!kv.ContainsKey("entry"))
                 throw new UberspaceException("AppNotFound", FailureKind.ObjectNotFound,
                     $"There is no {spec.EntryModule}.py in '{plan.AppPath}' on {shell.Transport.Description}. Create the app first (New-FlaskApp) or give the right -Path and -EntryModule.", plan.AppPath);
