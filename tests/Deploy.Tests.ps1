@@ -190,7 +190,7 @@ Describe '-WhatIf on the host itself' -Tag Integration {
         }
         $r.Errors | Should -BeNullOrEmpty
         $r.Output | Should -BeNullOrEmpty
-        $r.Console | Should -Match 'What if: overwrite /home/isabell/basic_flask/app\.py \(\+1 -1 lines\)'
+        $r.Console | Should -Match 'What if: Performing the operation "Overwrite file" on target "local \(isabell\): /home/isabell/basic_flask/app\.py \(\+1 -1 lines'
         $r.Console | Should -Match 'What if: .*uberspace web backend set /elsewhere --http --port 10299'
         (Invoke-AsAccountNative -Command $state).Text | Should -Be $before
     }
@@ -201,7 +201,7 @@ Describe 'A broken app' -Tag Integration {
         $script:broken = Invoke-AsAccount -ScriptBlock {
             $app = New-FlaskApp -Name broken -Package @() -SystemSitePackages
             # An import error, as when a dependency is missing from the venv.
-            Add-Content -Path (Join-Path $app.Path 'app.py') -Value 'import module_that_is_not_installed'
+            Add-Content -Path (Join-Path $app.AppPath 'app.py') -Value 'import module_that_is_not_installed'
             $app | New-UwsgiConfig -Port 10243 | Register-SupervisorService -Name broken -StartSeconds 1 | Set-WebBackend -Path /broken
         }
     }

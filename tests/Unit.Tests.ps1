@@ -27,7 +27,7 @@ BeforeDiscovery {
            StatusKind = 'WrongInterface'; ProcessId = 5; Cmd = '/usr/bin/uwsgi uwsgi.ini'; Addr = '127.0.0.1' }
     )
     $script:hostile = @(
-        "plain", "it's", 'say "hi"', 'back\slash', '$(touch /tmp/uf-pwned)', '`touch /tmp/uf-pwned`', 'a;b|c&d', "tab`there",
+        "plain", "it's", 'say "hi"', "emoji 😀 beyond the BMP", 'back\slash', '$(touch /tmp/uf-pwned)', '`touch /tmp/uf-pwned`', 'a;b|c&d', "tab`there",
         '{{ 7*7 }}', '{% raw %}', "ünïcödé ✓", "'''", '"""', "--", "-rf", "*", "~", ""
     )
 }
@@ -36,7 +36,12 @@ BeforeAll {
     Import-Module $env:UF_MODULE_PATH -Force
     # The core lives in the module's own load context, where PowerShell's [type] literals do not look.
     $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
-    function Get-CoreType([string] $Name) { $core.GetType("UberspaceFlask.Core.$Name", $true) }
+    # By simple name: the core's namespaces follow its folders (Host, Apps, Uwsgi, Supervisor, Web, Diagnosis).
+    function Get-CoreType([string] $Name) {
+        $t = @($core.GetTypes() | Where-Object { $_.Name -eq $Name -and $_.IsPublic })
+        if ($t.Count -ne 1) { throw "No single public core type named $Name" }
+        $t[0]
+    }
     function New-Model([hashtable] $Values) {
         $d = [System.Collections.Generic.Dictionary[string, object]]::new()
         foreach ($k in $Values.Keys) { $d[$k] = $Values[$k] }
@@ -102,12 +107,8 @@ Describe 'Parsing `supervisorctl status`' {
 Describe 'Rendering uwsgi.ini' {
     BeforeAll {
         function Get-Ini([string] $Mount = '/', [string[]] $Plugins = @(), [int] $Threads = 0) {
-            $spec = (Get-CoreType UwsgiSpec)::new()
-            $spec.Port = 1024; $spec.Threads = $Threads; $spec.EntryModule = 'app'
-            $plan = (Get-CoreType UwsgiPlan)::new()
-            $plan.AppPath = '/home/isabell/basic_flask'; $plan.Name = 'basic_flask'; $plan.MountPath = $Mount
-            $plan.VenvPath = '/home/isabell/basic_flask/ENV'; $plan.Plugins = $Plugins
-            (Get-CoreType UwsgiConfigurator)::Render($plan, $spec)
+            (Get-CoreType UwsgiIni)::Render('basic_flask', '/home/isabell/basic_flask', '/home/isabell/basic_flask/ENV', 'app', $Mount, 1024,
+                1, $Threads, [string[]]$Plugins, $null)
         }
     }
     It 'serves / with module = app:app and the settings the guide lacks' {

@@ -10,10 +10,8 @@ namespace UberspaceFlask
     {
         internal FlaskApp() { }
         public string Name { get; internal set; }
-        /// <summary>The app directory on the host.</summary>
-        public string Path { get; internal set; }
-        /// <summary>The same directory, under the name the later steps and Test-FlaskDeployment bind.</summary>
-        public string AppPath => Path;
+        /// <summary>The app directory on the host (the same name on every output type).</summary>
+        public string AppPath { get; internal set; }
         public string EntryModule { get; internal set; }
         public string VenvPath { get; internal set; }
         public string Python { get; internal set; }
@@ -24,7 +22,7 @@ namespace UberspaceFlask
         public UberspaceSession Session { get; internal set; }
         /// <summary>Whether this run changed anything on the host.</summary>
         public bool Changed { get; internal set; }
-        public override string ToString() => Path;
+        public override string ToString() => AppPath;
     }
 
     /// <summary>An app's uwsgi.ini, as New-UwsgiConfig wrote it.</summary>
@@ -65,10 +63,20 @@ namespace UberspaceFlask
         /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
         public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
+        /// <summary>
+        /// Whether the app answered HTTP on its port when the cmdlet returned (it returns as soon as it does; State may
+        /// then still be STARTING until supervisord's startsecs are over).
+        /// </summary>
+        public bool Ready { get; internal set; }
         /// <summary>Whether this run restarted a running program (its config or the app's code changed).</summary>
         public bool Restarted { get; internal set; }
         /// <summary>Why it was added, started or restarted; null when nothing was done.</summary>
         public string Reason { get; internal set; }
+        /// <summary>
+        /// `uberspace web backend list` as this step read it, for Set-WebBackend further down the pipeline (it then
+        /// needs no round trip of its own). Only set when nothing changed; used only while fresh.
+        /// </summary>
+        public BackendListSnapshot BackendList { get; internal set; }
         public override string ToString() => $"{Name} {State}" + (Pid.HasValue ? $" pid {Pid}" : "");
     }
 
@@ -100,10 +108,16 @@ namespace UberspaceFlask
         public bool Changed { get; internal set; }
         public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
     }
-}
 
-namespace UberspaceFlask
-{
+    /// <summary>A host's `uberspace web backend list` as one step read it, carried to the next in the pipeline.</summary>
+    public sealed class BackendListSnapshot
+    {
+        internal BackendListSnapshot(object snapshot) { Value = snapshot; }
+        // The core's WebBackendListSnapshot, held as object: exported types must not name core types.
+        internal object Value { get; }
+        public override string ToString() => "uberspace web backend list, as read by the step before";
+    }
+
     /// <summary>A host's SSH key, as Get-UberspaceHostKey read it.</summary>
     public sealed class UberspaceHostKey
     {
@@ -130,10 +144,7 @@ namespace UberspaceFlask
         public string Location { get; internal set; }
         public override string ToString() => Stdout;
     }
-}
 
-namespace UberspaceFlask
-{
     /// <summary>One link of the deploy chain, as Test-FlaskDeployment checked it.</summary>
     public sealed class FlaskDeploymentCheck
     {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using UberspaceFlask.Core.Transport;
+using UberspaceFlask.Core.Host;
 
 namespace UberspaceFlask
 {
@@ -25,7 +25,6 @@ namespace UberspaceFlask
             UserName = transport.Target.UserName;
             HostKeyFingerprint = transport.HostKeyFingerprint;
             HostKeyType = transport.HostKeyType;
-            HomeDirectory = transport.HomeDirectory;
             Opened = DateTime.Now;
         }
 
@@ -36,7 +35,8 @@ namespace UberspaceFlask
         /// <summary>SHA256:... as ssh-keygen -l shows it.</summary>
         public string HostKeyFingerprint { get; }
         public string HostKeyType { get; }
-        public string HomeDirectory { get; }
+        /// <summary>The account's home; learnt from the first command the session runs (opening it runs none).</summary>
+        public string HomeDirectory => _transport.KnownHome ?? new HostShell(_transport, null, CancellationToken.None).Home;
         public DateTime Opened { get; }
         public bool IsConnected => _transport.IsConnected;
 

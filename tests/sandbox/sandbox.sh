@@ -24,7 +24,7 @@ MARKER=.uberspaceflask-sandbox
 # Names: isabell, isabell2, ... unless UF_SANDBOX_ACCOUNTS lists them ("name1 name2 ...").
 account_name() {
   if [ -n "${UF_SANDBOX_ACCOUNTS:-}" ]; then
-    local names=($UF_SANDBOX_ACCOUNTS); echo "${names[$1]}"
+    local names; read -r -a names <<< "$UF_SANDBOX_ACCOUNTS"; echo "${names[$1]}"
   elif [ "$1" -eq 0 ]; then echo isabell; else echo "isabell$(( $1 + 1 ))"; fi
 }
 
@@ -160,7 +160,7 @@ stop_sshd() {
   local pidfile; pidfile="$(sshd_dir)/sshd.pid"
   if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
   # Connections still open have a root monitor process of their own.
-  for user in $(known_accounts); do pkill -f "^sshd: $user[@ ]" 2>/dev/null || true; done
+  for user in $(known_accounts); do pkill -f "^sshd: ${user}[@ ]" 2>/dev/null || true; done
   for _ in $(seq 50); do pgrep -f "sshd -f $(sshd_dir)/sshd_config" >/dev/null || break; sleep 0.1; done
 }
 
@@ -183,7 +183,7 @@ PermitEmptyPasswords no
 PermitRootLogin no
 UsePAM no
 AllowUsers $*
-# Logs each file operation (to the account's ~/logs/sftp-requests.log), so bench/noop-roundtrips.ps1 can count
+# Logs each file operation (to the account's ~/logs/sftp-requests.log), so a benchmark can count
 # SFTP requests as well as commands; the command runs through the account's shell, hence the redirection.
 Subsystem sftp /usr/lib/openssh/sftp-server -e -l INFO 2>>"\$HOME/logs/sftp-requests.log"
 LogLevel VERBOSE

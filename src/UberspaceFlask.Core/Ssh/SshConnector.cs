@@ -5,7 +5,7 @@ using System.Linq;
 using System.Net.Sockets;
 using Renci.SshNet;
 using Renci.SshNet.Common;
-using UberspaceFlask.Core.Transport;
+using UberspaceFlask.Core.Host;
 
 namespace UberspaceFlask.Core.Ssh
 {
@@ -60,7 +60,7 @@ namespace UberspaceFlask.Core.Ssh
         {
             if (string.IsNullOrWhiteSpace(o.HostName) || o.HostName.IndexOfAny(new[] { ' ', '\t', '\n', '\r', '/', '\\' }) >= 0 || o.HostName.StartsWith("-", StringComparison.Ordinal))
                 throw new UberspaceException("InvalidHostName", FailureKind.InvalidArgument,
-                    $"'{Validate.Show(o.HostName)}' is not a host name (for example stardust.uberspace.de).", o.HostName);
+                    $"'{InputValidation.Show(o.HostName)}' is not a host name (for example stardust.uberspace.de).", o.HostName);
             string configFile = o.ConfigFile ?? Path.Combine(o.LocalHome, ".ssh", "config");
             if (o.ConfigFile != null && !File.Exists(o.ConfigFile))
                 throw new UberspaceException("SshConfigNotFound", FailureKind.ObjectNotFound, $"The ssh config file '{o.ConfigFile}' does not exist.", o.ConfigFile);
@@ -74,7 +74,7 @@ namespace UberspaceFlask.Core.Ssh
             if (t.Port < 1 || t.Port > 65535)
                 throw new UberspaceException("InvalidPort", FailureKind.InvalidArgument, $"The SSH port {t.Port} is not valid.", t.Port);
             if (!System.Text.RegularExpressions.Regex.IsMatch(t.UserName ?? "", @"^[a-z_][a-z0-9_.-]{0,31}$"))
-                throw new UberspaceException("InvalidUserName", FailureKind.InvalidArgument, $"'{Validate.Show(t.UserName)}' is not a valid user name.", t.UserName);
+                throw new UberspaceException("InvalidUserName", FailureKind.InvalidArgument, $"'{InputValidation.Show(t.UserName)}' is not a valid user name.", t.UserName);
 
             t.KeyFiles = o.KeyFiles.Count > 0 ? o.KeyFiles.ToList()
                 : cfg.IdentityFiles.Count > 0 ? cfg.IdentityFiles.ToList()

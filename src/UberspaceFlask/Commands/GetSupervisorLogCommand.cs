@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UberspaceFlask.Core;
+using UberspaceFlask.Core.Supervisor;
 
 namespace UberspaceFlask.Commands
 {
@@ -27,8 +28,9 @@ namespace UberspaceFlask.Commands
         {
             Guard(Name, () =>
             {
+                InputValidation.ServiceName(Name);
                 var shell = OpenShell(Session);
-                string text = ServiceManager.Log(shell, Name, Stream == SupervisorLogStream.Stderr ? LogStream.Stderr : LogStream.Stdout, Bytes);
+                string text = SupervisorServices.Log(shell, Name, Stream == SupervisorLogStream.Stderr ? LogStream.Stderr : LogStream.Stdout, Bytes);
                 foreach (var line in text.TrimEnd('\n').Split('\n')) WriteObject(line);
             });
         }

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using UberspaceFlask.Core;
+using UberspaceFlask.Core.Supervisor;
 
 namespace UberspaceFlask.Commands
 {
@@ -25,16 +26,16 @@ namespace UberspaceFlask.Commands
             {
                 var shell = OpenShell(Session);
                 var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                var all = ServiceManager.List(shell);
+                var all = SupervisorServices.List(shell);
                 foreach (var i in all.Where(i => patterns.Any(p => p.IsMatch(i.Status.Name))))
                 {
                     Session?.SawService(i.Status.Name);
-                    WriteObject(Outputs.Service(i, shell.Transport.Description, Session));
+                    WriteObject(OutputMapper.Service(i, shell.Where, Session));
                 }
                 foreach (var n in Name ?? new string[0])
                     if (!WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(i => i.Status.Name == n))
                         WriteError(ToErrorRecord(new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
-                            $"There is no supervisord service '{n}' on {shell.Transport.Description}.", n), n));
+                            $"There is no supervisord service '{n}' on {shell.Where}.", n), n));
             });
         }
     }

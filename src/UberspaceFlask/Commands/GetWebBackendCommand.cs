@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Commands
 {
@@ -25,13 +25,11 @@ namespace UberspaceFlask.Commands
             {
                 var shell = OpenShell(Session);
                 var patterns = (Path ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
-                foreach (var e in WebBackendManager.List(shell))
+                foreach (var e in WebBackends.List(shell))
                 {
                     Session?.SawBackendPath(e.Path);
                     if (!patterns.Any(p => p.IsMatch(e.Path) || p.IsMatch(e.Target))) continue;
-                    var b = SetWebBackendCommand.Convert(e, shell.Transport.Description, false);
-                    b.Session = Session;
-                    WriteObject(b);
+                    WriteObject(OutputMapper.Backend(e, shell.Where, Session, false));
                 }
             });
         }

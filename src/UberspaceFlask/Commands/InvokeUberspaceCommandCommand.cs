@@ -29,7 +29,7 @@ namespace UberspaceFlask.Commands
             Guard(Command, () =>
             {
                 var shell = OpenShell(Session);
-                if (!ShouldProcess(shell.Transport.Description, "Run: " + Command)) return;
+                if (!ShouldProcess(shell.Where, "Run: " + Command)) return;
                 var r = shell.Run(Command, TimeSpan.FromSeconds(TimeoutSeconds));
                 var result = new UberspaceCommandResult
                 {
@@ -38,13 +38,13 @@ namespace UberspaceFlask.Commands
                     Stdout = r.Stdout,
                     Stderr = r.Stderr,
                     Duration = r.Duration,
-                    Location = shell.Transport.Description,
+                    Location = shell.Where,
                 };
                 WriteObject(result);
                 if (r.ExitStatus != 0 && !IgnoreExitStatus)
                 {
                     var ex = new UberspaceException("CommandFailed", FailureKind.InvalidOperation,
-                        $"The command exited with status {r.ExitStatus} on {shell.Transport.Description}: {r.Stderr.Trim()}", result) { Detail = r.Stderr };
+                        $"The command exited with status {r.ExitStatus} on {shell.Where}: {r.Stderr.Trim()}", result) { Detail = r.Stderr };
                     WriteError(ToErrorRecord(ex, result));
                 }
             });

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Apps;
 
 namespace UberspaceFlask.Commands
 {
@@ -19,6 +19,7 @@ namespace UberspaceFlask.Commands
 
         /// <summary>App directory on the host; default ~/Name.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppPath")]
         public string Path { get; set; }
 
         [Parameter]
@@ -52,43 +53,29 @@ namespace UberspaceFlask.Commands
         {
             Guard(Name, () =>
             {
-                var spec = new FlaskAppSpec
-                {
-                    Name = Name,
-                    Path = Path,
-                    Message = Message,
-                    EntryModule = EntryModule,
-                    Python = Python,
-                    Packages = Package ?? new string[0],
-                    PipArguments = PipArgument ?? new string[0],
-                    SystemSitePackages = SystemSitePackages,
-                    TemplateDirectory = ResolveLocalPath(TemplatePath),
-                    Force = Force,
-                };
-                FlaskAppDeployer.ValidateSpec(spec);
+                var spec = FlaskAppSpec.Create(Name, Path, Message, EntryModule, Python, Package, PipArgument, SystemSitePackages,
+                    ResolveLocalPath(TemplatePath), Force);
                 var shell = OpenShell(Session);
-                var plan = FlaskAppDeployer.Plan(shell, spec);
+                var plan = FlaskAppScaffolder.Plan(spec, FlaskAppScaffolder.Probe(shell, spec));
                 Session?.SawPython(plan.Python);
-                bool changed = false;
-                if (plan.HasChanges)
+                if (plan.Changes.Count > 0)
                 {
-                    // One question per change under -Confirm; -WhatIf lists each change and does none.
-                    bool all = FlaskAppDeployer.Apply(shell, plan, change => ShouldProcess(change, change + "?", "New-FlaskApp " + spec.Name));
-                    if (!all) return; // not everything was done: emit nothing, so the next step does not act on it
-                    changed = true;
+                    // Not everything approved (-WhatIf, or No under -Confirm): emit nothing, so the next step does not act on it.
+                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                    FlaskAppScaffolder.Apply(shell, spec, plan);
                 }
                 else WriteVerbose($"{plan.AppPath} is up to date.");
                 WriteObject(new FlaskApp
                 {
                     Name = spec.Name,
-                    Path = plan.AppPath,
+                    AppPath = plan.AppPath,
                     EntryModule = spec.EntryModule,
                     VenvPath = plan.VenvPath,
                     Python = plan.Python,
-                    Message = spec.Message ?? FlaskAppDeployer.DefaultMessage(spec.Name),
-                    Location = shell.Transport.Description,
+                    Message = spec.Message,
+                    Location = shell.Where,
                     Session = Session,
-                    Changed = changed,
+                    Changed = plan.Changes.Count > 0,
                 });
             });
         }

@@ -93,7 +93,7 @@ namespace UberspaceFlask.Commands
                 if (transport.HostKeyRecorded)
                     WriteWarning($"Recorded the new host key of {KnownHosts.HostKeyName(transport.Target.HostName, transport.Target.Port)} " +
                                  $"({Fingerprint.KeyTypeLabel(transport.HostKeyType)} {transport.HostKeyFingerprint}) in {transport.Target.KnownHostsWriteFile}.");
-                WriteVerbose($"Connected to {transport.Description}, host key {transport.HostKeyFingerprint}, home {transport.HomeDirectory}.");
+                WriteVerbose($"Connected to {transport.Description}, host key {transport.HostKeyFingerprint}.");
                 WriteObject(new UberspaceSession(transport));
             });
         }

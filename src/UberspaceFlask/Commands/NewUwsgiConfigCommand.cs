@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Uwsgi;
 
 namespace UberspaceFlask.Commands
 {
@@ -49,49 +49,36 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public string TemplatePath { get; set; }
 
+        /// <summary>Replace a uwsgi.ini that was edited by hand (the old one is kept as uwsgi.ini.uf-backup).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Path, () =>
             {
-                var spec = new UwsgiSpec
-                {
-                    AppPath = Path,
-                    Name = Name,
-                    EntryModule = EntryModule ?? "app",
-                    VenvPath = VenvPath,
-                    Port = Port,
-                    MountPath = MountPath,
-                    Processes = Processes,
-                    Threads = Threads,
-                    Plugins = IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null,
-                    UwsgiPath = UwsgiPath,
-                    TemplateDirectory = ResolveLocalPath(TemplatePath),
-                };
-                UwsgiConfigurator.ValidateSpec(spec);
+                var spec = UwsgiSpec.Create(Path, Name, EntryModule, VenvPath, Port, MountPath, Processes, Threads,
+                    IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, UwsgiPath, ResolveLocalPath(TemplatePath), Force);
                 var shell = OpenShell(Session);
-                var plan = UwsgiConfigurator.Plan(shell, spec);
-                bool changed = false;
-                if (plan.Kind != ChangeKind.Unchanged)
+                var plan = UwsgiConfigWriter.Plan(spec, UwsgiConfigWriter.Probe(shell, spec));
+                if (plan.Changes.Count > 0)
                 {
-                    if (!ShouldProcessPlan(plan.IniPath, "Write uwsgi.ini",
-                        new[] { (plan.Kind == ChangeKind.Create ? "create " : "overwrite ") + plan.IniPath + $" ({LineDiff.Summary(plan.Existing, plan.Content)}; port {spec.Port}, mount {plan.MountPath})" }))
-                        return;
-                    UwsgiConfigurator.Apply(shell, plan);
-                    changed = true;
+                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                    UwsgiConfigWriter.Apply(shell, plan);
                 }
                 WriteObject(new UwsgiConfig
                 {
                     Name = plan.Name,
                     AppPath = plan.AppPath,
-                    ConfigPath = plan.IniPath,
-                    Port = spec.Port,
+                    ConfigPath = plan.Ini.Path,
+                    Port = plan.Port,
                     MountPath = plan.MountPath,
                     UwsgiPath = plan.UwsgiPath,
                     VenvPath = plan.VenvPath,
-                    Plugins = plan.Plugins,
-                    Location = shell.Transport.Description,
+                    Plugins = System.Linq.Enumerable.ToArray(plan.Plugins),
+                    Location = shell.Where,
                     Session = Session,
-                    Changed = changed,
+                    Changed = plan.Changes.Count > 0,
                 });
             });
         }

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Supervisor;
 
 namespace UberspaceFlask.Commands
 {
@@ -27,11 +27,11 @@ namespace UberspaceFlask.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string UwsgiPath { get; set; }
 
-        /// <summary>supervisord's startsecs: how long the program must stay up to count as RUNNING.</summary>
+        /// <summary>supervisord's startsecs: how long the program must stay up to count as RUNNING (a crash guard; the cmdlet returns as soon as the app answers).</summary>
         [Parameter]
         public int StartSeconds { get; set; } = 15;
 
-        /// <summary>Seconds to wait for RUNNING on top of StartSeconds.</summary>
+        /// <summary>Seconds to wait for the app to answer, on top of StartSeconds.</summary>
         [Parameter]
         public int TimeoutSeconds { get; set; } = 45;
 
@@ -45,40 +45,31 @@ namespace UberspaceFlask.Commands
         {
             Guard(Name, () =>
             {
-                var spec = new SupervisorSpec
-                {
-                    Name = Name,
-                    AppPath = AppPath,
-                    UwsgiPath = UwsgiPath,
-                    StartSeconds = StartSeconds,
-                    ExtraWait = TimeSpan.FromSeconds(Math.Max(0, TimeoutSeconds)),
-                    TemplateDirectory = ResolveLocalPath(TemplatePath),
-                    Force = Force,
-                };
-                SupervisorRegistrar.ValidateSpec(spec);
+                var spec = SupervisorSpec.Create(Name, AppPath, UwsgiPath, StartSeconds, TimeoutSeconds, ResolveLocalPath(TemplatePath), Force);
                 var shell = OpenShell(Session);
-                var plan = SupervisorRegistrar.Plan(shell, spec);
-                var changes = SupervisorRegistrar.Describe(plan);
-                if (changes.Count > 0 && !ShouldProcessPlan(spec.Name, "Register supervisord service", changes))
-                    return;
-                var outcome = SupervisorRegistrar.Apply(shell, plan);
+                var plan = SupervisorServiceRegistrar.Plan(spec, SupervisorServiceRegistrar.Probe(shell, spec));
+                if (plan.Changes.Count > 0 && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                var outcome = SupervisorServiceRegistrar.Apply(shell, plan);
                 var status = outcome.Status;
                 Session?.SawService(spec.Name);
                 WriteObject(new SupervisorService
                 {
                     Name = spec.Name,
-                    State = status.State,
-                    Pid = status.Pid,
-                    Uptime = status.Uptime,
-                    ConfigPath = plan.IniPath,
+                    State = status?.State ?? SupervisorState.Unknown,
+                    Pid = status?.Pid,
+                    Uptime = status?.Uptime,
+                    ConfigPath = plan.Ini.Path,
                     AppPath = plan.AppPath,
                     Port = plan.Port,
                     MountPath = plan.MountPath,
-                    Location = shell.Transport.Description,
+                    Location = shell.Where,
                     Session = Session,
                     Changed = outcome.Changed,
                     Restarted = outcome.Restarted,
+                    Ready = outcome.Changed || SupervisorState.IsUp(status?.State),
                     Reason = outcome.Reason,
+                    // Nothing changed, so the backends the probe read are still what Set-WebBackend would read.
+                    BackendList = outcome.Changed ? null : OutputMapper.Snapshot(plan.BackendList),
                 });
             });
         }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using UberspaceFlask.Core;
+using UberspaceFlask.Core.Apps;
+using UberspaceFlask.Core.Host;
 
 namespace UberspaceFlask.Commands
 {
@@ -32,10 +34,10 @@ namespace UberspaceFlask.Commands
         {
             Guard(Name ?? Path, () =>
             {
-                string path = ParameterSetName == NameSet ? Validate.AppName(Name) : Path;
+                string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : InputValidation.HostPath(Path);
                 var shell = OpenShell(Session);
-                string app = FlaskAppRemover.Plan(shell, path, Force);
-                if (!ShouldProcess($"{app} on {shell.Transport.Description}", "Delete the app directory and its venv")) return;
+                string app = FlaskAppRemover.Plan(FlaskAppRemover.Probe(shell, path), Force);
+                if (!ShouldProcessChanges(new[] { new Change("Delete the app directory and its venv", app) }, shell.Where)) return;
                 FlaskAppRemover.Apply(shell, app);
             });
         }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Commands
 {
@@ -24,12 +24,11 @@ namespace UberspaceFlask.Commands
         {
             Guard(Path, () =>
             {
-                string path = Validate.MountPath(Path ?? "/", "InvalidBackendPath");
-                string domain = string.IsNullOrEmpty(Domain) ? null : Validate.Domain(Domain);
+                var spec = WebBackendSpec.ForTarget(Path, Domain);
                 var shell = OpenShell(Session);
-                string target = WebBackendList.TargetFor(domain, path);
-                if (!ShouldProcess($"{target} on {shell.Transport.Description}", "uberspace web backend del")) return;
-                WebBackendManager.Remove(shell, domain, path);
+                var plan = WebBackends.PlanRemove(spec, WebBackends.List(shell), shell.Where);
+                if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                WebBackends.Apply(shell, spec, plan, remove: true);
             });
         }
     }

@@ -1,6 +1,6 @@
-using System.Linq;
+using System;
 using System.Management.Automation;
-using UberspaceFlask.Core;
+using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Commands
 {
@@ -39,58 +39,38 @@ namespace UberspaceFlask.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string AppPath { get; set; }
 
+        /// <summary>The backend list the step before read (Register-SupervisorService's BackendList), used while fresh.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public BackendListSnapshot BackendList { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Path, () =>
             {
-                var spec = new WebBackendSpec
-                {
-                    Path = Path ?? "/",
-                    Domain = string.IsNullOrEmpty(Domain) ? null : Domain,
-                    Port = Port,
-                    Apache = Apache,
-                    RemovePrefix = RemovePrefix,
-                };
-                WebBackendManager.ValidateSpec(spec);
+                var spec = WebBackendSpec.Create(Path, Domain, Port, Apache, RemovePrefix);
                 var shell = OpenShell(Session);
-                string target = WebBackendList.TargetFor(spec.Domain, spec.Path);
-                // Look first: an identical backend is left alone, so a re-run changes nothing.
-                var entry = WebBackendManager.List(shell).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path));
-                bool changed = !WebBackendManager.IsSatisfied(entry, spec);
-                if (changed)
-                {
-                    if (!ShouldProcessPlan(target, "Set web backend", new[] { string.Join(" ", WebBackendManager.SetArguments(spec)) }))
-                        return;
-                    entry = WebBackendManager.Set(shell, spec);
-                }
+                var plan = WebBackends.PlanSet(spec, Listed(shell));
+                bool changed = plan.Changes.Count > 0;
+                if (changed && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                var entry = WebBackends.Apply(shell, spec, plan, remove: false);
                 Session?.SawBackendPath(entry.Path);
                 if (entry.StatusKind == BackendStatusKind.WrongInterface)
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
-                var output = Convert(entry, shell.Transport.Description, changed);
-                output.Session = Session;
-                output.AppPath = AppPath;
-                WriteObject(output);
+                WriteObject(OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath));
             });
         }
 
-        internal static WebBackend Convert(WebBackendEntry e, string location, bool changed) => new WebBackend
+        // What the step before handed over, while fresh; otherwise the list is read now.
+        System.Collections.Generic.List<WebBackendEntry> Listed(Core.Host.HostShell shell)
         {
-            Target = e.Target,
-            Domain = e.Domain,
-            Path = e.Path,
-            Kind = e.Kind,
-            Port = e.Port,
-            RemovePrefix = e.RemovePrefix,
-            IsDefault = e.IsDefault,
-            Status = e.Status,
-            StatusKind = e.StatusKind.ToString(),
-            Pid = e.Pid,
-            ProcessCommand = e.ProcessCommand,
-            ListenAddress = e.ListenAddress,
-            Location = location,
-            Changed = changed,
-        };
+            if (BackendList?.Value is WebBackendListSnapshot snapshot && snapshot.IsFresh(DateTime.UtcNow))
+            {
+                WriteVerbose($"[{shell.Where}] uberspace web backend list: as read by the step before, {(DateTime.UtcNow - snapshot.TakenAtUtc).TotalSeconds:0.0} s ago");
+                return WebBackendList.Parse(snapshot.Text);
+            }
+            return WebBackends.List(shell);
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using UberspaceFlask.Core;
-using UberspaceFlask.Core.Transport;
+using UberspaceFlask.Core.Supervisor;
 
 namespace UberspaceFlask.Commands
 {
@@ -20,8 +20,8 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        internal abstract string Action { get; }
-        internal abstract SupervisorProgramStatus Act(HostShell shell, string name);
+        internal abstract LifecycleAction Action { get; }
+        internal virtual int Timeout => 60;
 
         protected override void ProcessRecord()
         {
@@ -29,42 +29,43 @@ namespace UberspaceFlask.Commands
             {
                 Guard(name, () =>
                 {
-                    Validate.ServiceName(name);
+                    InputValidation.ServiceName(name);
                     var shell = OpenShell(Session);
-                    if (!ShouldProcess(name + " on " + shell.Transport.Description, Action + " supervisord service")) return;
-                    var status = Act(shell, name);
-                    if (PassThru) WriteObject(Outputs.Service(status, shell.Home, shell.Transport.Description, Session, true));
+                    var plan = SupervisorServices.Plan(name, Action, SupervisorServices.Probe(shell, name), shell.Where);
+                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                    var status = SupervisorServices.Apply(shell, plan, TimeSpan.FromSeconds(Timeout));
+                    if (PassThru) WriteObject(OutputMapper.Service(plan, status, shell.Where, Session, plan.Changes.Count > 0));
                 });
             }
         }
     }
 
-    /// <summary>Starts supervisord services and waits until they are RUNNING.</summary>
+    /// <summary>Starts supervisord services and waits until their apps answer.</summary>
     [Cmdlet(VerbsLifecycle.Start, "SupervisorService", SupportsShouldProcess = true)]
     [OutputType(typeof(SupervisorService))]
     public sealed class StartSupervisorServiceCommand : SupervisorServiceActionCommand
     {
-        /// <summary>Seconds to wait for RUNNING.</summary>
+        /// <summary>Seconds to wait for the app to answer.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSeconds { get; set; } = 60;
 
-        internal override string Action => "Start";
-        internal override SupervisorProgramStatus Act(HostShell shell, string name) => ServiceManager.Start(shell, name, TimeSpan.FromSeconds(TimeoutSeconds));
+        internal override LifecycleAction Action => LifecycleAction.Start;
+        internal override int Timeout => TimeoutSeconds;
     }
 
-    /// <summary>Restarts supervisord services and waits until they are RUNNING again.</summary>
+    /// <summary>Restarts supervisord services and waits until their apps answer again.</summary>
     [Cmdlet(VerbsLifecycle.Restart, "SupervisorService", SupportsShouldProcess = true)]
     [OutputType(typeof(SupervisorService))]
     public sealed class RestartSupervisorServiceCommand : SupervisorServiceActionCommand
     {
-        /// <summary>Seconds to wait for RUNNING.</summary>
+        /// <summary>Seconds to wait for the app to answer.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSeconds { get; set; } = 60;
 
-        internal override string Action => "Restart";
-        internal override SupervisorProgramStatus Act(HostShell shell, string name) => ServiceManager.Restart(shell, name, TimeSpan.FromSeconds(TimeoutSeconds));
+        internal override LifecycleAction Action => LifecycleAction.Restart;
+        internal override int Timeout => TimeoutSeconds;
     }
 
     /// <summary>Stops supervisord services.</summary>
@@ -72,7 +73,6 @@ namespace UberspaceFlask.Commands
     [OutputType(typeof(SupervisorService))]
     public sealed class StopSupervisorServiceCommand : SupervisorServiceActionCommand
     {
-        internal override string Action => "Stop";
-        internal override SupervisorProgramStatus Act(HostShell shell, string name) => ServiceManager.Stop(shell, name);
+        internal override LifecycleAction Action => LifecycleAction.Stop;
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UberspaceFlask.Core;
+using UberspaceFlask.Core.Diagnosis;
 
 namespace UberspaceFlask.Commands
 {
@@ -35,11 +36,11 @@ namespace UberspaceFlask.Commands
         {
             Guard(Name ?? AppPath, () =>
             {
-                string path = ParameterSetName == NameSet ? Validate.AppName(Name) : AppPath;
+                string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
+                var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
                 var shell = OpenShell(Session);
-                var results = DeploymentDiagnosis.Run(shell, new DiagnosisSpec { AppPath = path, ServiceName = ServiceName, FrontendUrl = FrontendUrl });
-                string app = HostPaths.Resolve(shell.Home, path);
-                foreach (var r in results)
+                var facts = DeploymentDiagnosis.Probe(shell, spec);
+                foreach (var r in new DeploymentChecks(facts, spec).All())
                 {
                     WriteObject(new FlaskDeploymentCheck
                     {
@@ -48,8 +49,8 @@ namespace UberspaceFlask.Commands
                         Message = r.Message,
                         Fix = r.Fix,
                         Detail = r.Detail,
-                        AppPath = app,
-                        Location = shell.Transport.Description,
+                        AppPath = facts.AppPath,
+                        Location = shell.Where,
                     });
                 }
             });

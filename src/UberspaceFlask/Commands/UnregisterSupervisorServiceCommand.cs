@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UberspaceFlask.Core;
+using UberspaceFlask.Core.Supervisor;
 
 namespace UberspaceFlask.Commands
 {
@@ -22,10 +23,11 @@ namespace UberspaceFlask.Commands
             {
                 Guard(name, () =>
                 {
-                    Validate.ServiceName(name);
+                    InputValidation.ServiceName(name);
                     var shell = OpenShell(Session);
-                    if (!ShouldProcess($"{name} on {shell.Transport.Description}", "Stop, remove and delete ~/etc/services.d/" + name + ".ini")) return;
-                    ServiceManager.Unregister(shell, name);
+                    var plan = SupervisorServices.Plan(name, LifecycleAction.Remove, SupervisorServices.Probe(shell, name), shell.Where);
+                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                    SupervisorServices.Apply(shell, plan, System.TimeSpan.Zero);
                 });
             }
         }

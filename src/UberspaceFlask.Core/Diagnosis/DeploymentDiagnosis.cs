@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using UberspaceFlask.Core.Apps;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Uwsgi;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Diagnosis
+{
+    public enum CheckStatus { Passed, Warning, Failed, Skipped }
+
+    public sealed class CheckResult
+    {
+        public string Check { get; set; }
+        public CheckStatus Status { get; set; }
+        public string Message { get; set; }
+        /// <summary>What to do, concretely; null when the check passed.</summary>
+        public string Fix { get; set; }
+        /// <summary>Supporting output: a log tail, the listener line, the backend line.</summary>
+        public string Detail { get; set; }
+    }
+
+    public sealed class DiagnosisSpec
+    {
+        DiagnosisSpec() { }
+        public string AppPath { get; private set; }
+        /// <summary>null: the service whose directory= is the app.</summary>
+        public string ServiceName { get; private set; }
+        /// <summary>The frontend's base URL without a trailing slash; null: https://USER.uber.space.</summary>
+        public string FrontendUrl { get; private set; }
+
+        public static DiagnosisSpec Create(string appPath, string serviceName, string frontendUrl) => new DiagnosisSpec
+        {
+            AppPath = InputValidation.HostPath(appPath),
+            ServiceName = serviceName == null ? null : InputValidation.ServiceName(serviceName),
+            FrontendUrl = InputValidation.FrontendUrl(frontendUrl),
+        };
+    }
+
+    /// <summary>Everything the checks look at: one probe, then the HTTP round trip that needs the probe's mount path.</summary>
+    public sealed class DiagnosisFacts
+    {
+        public string Home { get; set; }
+        public string User { get; set; }
+        public string AppPath { get; set; }
+        public bool AppDirectoryExists { get; set; }
+        public HostFile UwsgiIni { get; set; } = HostFile.Missing;
+        public bool VenvHasPython { get; set; }
+        /// <summary>The exit status of `python -c 'import flask'` in the venv; null when the venv has no python.</summary>
+        public int? ImportExit { get; set; }
+        public string ImportOutput { get; set; } = "";
+        public List<ServiceDefinition> Services { get; set; } = new List<ServiceDefinition>();
+        public string StatusText { get; set; } = "";
+        public List<Listener> Listeners { get; set; } = new List<Listener>();
+        public string BackendsText { get; set; } = "";
+        public int BackendsExit { get; set; }
+        /// <summary>(HTTP status, URL) for the page and the stylesheet; "000" when nothing answered.</summary>
+        public List<(string Code, string Url)> Http { get; set; } = new List<(string, string)>();
+        public string LogTail { get; set; }
+    }
+
+    /// <summary>Walks the chain from the app directory to the page served, naming the broken link and its fix.</summary>
+    public static class DeploymentDiagnosis
+    {
+        public static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec)
+        {
+            var r = shell.RunScript("diagnosis/probe", new[] { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName }, TimeSpan.FromSeconds(90));
+            var o = r.Output;
+            var host = o.Facts("host");
+            var venv = o.Facts("venv");
+            string home = HostPaths.Normalize(host["home"]);
+            var facts = new DiagnosisFacts
+            {
+                Home = home,
+                User = host.TryGetValue("user", out var u) ? u : HostPaths.FileName(home),
+                AppPath = HostPaths.Normalize(host["app"]),
+                AppDirectoryExists = host.ContainsKey("appdir"),
+                UwsgiIni = o.File("uwsgi"),
+                VenvHasPython = venv.TryGetValue("python", out var p) && p == "yes",
+                ImportExit = venv.TryGetValue("import", out var i) && int.TryParse(i, out int n) ? n : (int?)null,
+                ImportOutput = o.Text("venv-output").Trim(),
+                Services = ServiceIni.ReadAll(home, o),
+                StatusText = o.Text("status"),
+                Listeners = Web.Listeners.Parse(o.Text("listeners")),
+                BackendsText = o.Text("backends"),
+                BackendsExit = o.Exit("backends-exit"),
+            };
+            // The page through the frontend, under the app's mount path; and the service's log when it is not running.
+            var checks = new DeploymentChecks(facts, spec);
+            string front = spec.FrontendUrl ?? "https://" + facts.User + ".uber.space";
+            string mount = UwsgiIni.Read(facts.UwsgiIni.Text).MountPath.TrimEnd('/');
+            var svc = checks.Service;
+            string logOf = svc != null && svc.State != SupervisorState.Running && svc.State != SupervisorState.NotFound ? svc.Name : "";
+            var http = shell.RunScript("diagnosis/http", new[] { ScriptArgument.Of(logOf), front + mount + "/", front + mount + "/static/style.css" }, TimeSpan.FromSeconds(60));
+            facts.Http = http.Output.Text("http").Split('\n').Where(l => l.Length > 4)
+                .Select(l => (l.Substring(0, 3), l.Substring(4).Trim())).ToList();
+            facts.LogTail = logOf.Length > 0 ? http.Output.Text("log-tail").Trim() : null;
+            return facts;
+        }
+
+        public static List<CheckResult> Run(HostShell shell, DiagnosisSpec spec) => new DeploymentChecks(Probe(shell, spec), spec).All();
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace UberspaceFlask.Core.Host
+{
+    /// <summary>
+    /// A POSIX sh script from the Scripts folder (an embedded resource), with the common functions of lib.sh in
+    /// front. It runs as `sh -c SCRIPT NAME MARKER ARG...`: the script text is fixed, user values only ever arrive
+    /// as positional parameters, each one quoted as a single word by <see cref="ShellQuote"/>.
+    /// </summary>
+    public sealed class HostScript
+    {
+        static readonly ConcurrentDictionary<string, HostScript> Loaded = new ConcurrentDictionary<string, HostScript>(StringComparer.Ordinal);
+
+        HostScript(string name, string text) { Name = name; Text = text; }
+
+        /// <summary>"supervisor/probe": the file Scripts/supervisor/probe.sh.</summary>
+        public string Name { get; }
+        /// <summary>lib.sh followed by the script itself.</summary>
+        public string Text { get; }
+
+        public static HostScript Get(string name) => Loaded.GetOrAdd(name, n => new HostScript(n, Resource("lib") + "\n" + Resource(n)));
+
+        static string Resource(string name)
+        {
+            string resource = "UberspaceFlask.Scripts." + name.Replace('/', '.') + ".sh";
+            using (var s = typeof(HostScript).Assembly.GetManifestResourceStream(resource))
+            {
+                if (s == null) throw new ArgumentException("No embedded script named " + name, nameof(name));
+                using (var r = new StreamReader(s)) return r.ReadToEnd();
+            }
+        }
+
+        /// <summary>A fresh random marker for the output framing; a probe's output cannot contain it by chance or by design.</summary>
+        public static string NewMarker()
+        {
+            var bytes = new byte[12];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return "uf" + BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+        }
+
+        /// <summary>The command line that runs this script with its arguments.</summary>
+        public string CommandLine(string marker, IEnumerable<ScriptArgument> args) =>
+            ShellQuote.Join(new[] { "/bin/sh", "-c", Text, "uberspaceflask/" + Name, marker }.Concat(args.Select(a => a.Value)));
+
+        /// <summary>How the call shows in -Verbose and errors: the script's name and its arguments, secrets masked.</summary>
+        public string Display(IEnumerable<ScriptArgument> args) =>
+            Name + ".sh " + string.Join(" ", args.Select(a => a.Display));
+    }
+
+    /// <summary>One positional parameter of a script, and how it may be shown to a user.</summary>
+    public sealed class ScriptArgument
+    {
+        ScriptArgument(string value, string display) { Value = value ?? ""; Display = display; }
+        public string Value { get; }
+        public string Display { get; }
+
+        public static ScriptArgument Of(string value) => new ScriptArgument(value, ShellQuote.Quote(value ?? ""));
+        public static ScriptArgument Of(int value) => Of(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        public static ScriptArgument Of(bool value) => Of(value ? "yes" : "no");
+        /// <summary>A pip argument: an index URL's credentials are masked wherever it is shown.</summary>
+        public static ScriptArgument Pip(string value) => new ScriptArgument(value, ShellQuote.Quote(Redaction.PipArgument(value)));
+        /// <summary>File content, base64-encoded (bytes survive any shell), shown only by its size.</summary>
+        public static ScriptArgument Content(string text)
+        {
+            var bytes = new UTF8Encoding(false).GetBytes(text);
+            return new ScriptArgument(Convert.ToBase64String(bytes), $"<{bytes.Length} bytes>");
+        }
+
+        public static implicit operator ScriptArgument(string value) => Of(value);
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Threading;
+
+namespace UberspaceFlask.Core.Host
+{
+    /// <summary>
+    /// Everything that touches a machine goes through this seam; the local machine and an SSH session each
+    /// implement it, and nothing above it knows which one it has. Files are written by host scripts
+    /// (tmp file and rename on the host), so both transports behave the same way.
+    /// </summary>
+    public interface IHostTransport : IDisposable
+    {
+        /// <summary>Who and where, for messages: "local (isabell)" or "isabell@host:22".</summary>
+        string Description { get; }
+
+        /// <summary>
+        /// The account's home directory (absolute, normalised), or null until a script has reported it: opening a
+        /// session runs no command of its own, the first probe brings the home along.
+        /// </summary>
+        string KnownHome { get; }
+
+        /// <summary>Records the home a script reported.</summary>
+        void LearnHome(string home);
+
+        /// <summary>
+        /// Runs a POSIX sh command line with ~/bin on PATH, in the home directory, with no stdin.
+        /// Cancelling or timing out stops the command on the host.
+        /// </summary>
+        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation);
+    }
+
+    /// <summary>The result of one command run on a host.</summary>
+    public sealed class CommandResult
+    {
+        public CommandResult(string command, int exitStatus, string stdout, string stderr, TimeSpan duration)
+        {
+            Command = command; ExitStatus = exitStatus; Stdout = stdout ?? ""; Stderr = stderr ?? ""; Duration = duration;
+        }
+        public string Command { get; }
+        public int ExitStatus { get; }
+        public string Stdout { get; }
+        public string Stderr { get; }
+        public TimeSpan Duration { get; }
+        public bool Succeeded => ExitStatus == 0;
+        /// <summary>Stdout and stderr together, for error messages.</summary>
+        public string CombinedOutput => (Stdout.TrimEnd() + "\n" + Stderr.TrimEnd()).Trim();
+    }
+
+    public static class HostCommand
+    {
+        /// <summary>
+        /// The prefix every command gets: user tools in ~/bin and ~/.local/bin come first, as in an Uberspace login shell,
+        /// and a predictable locale so output parses the same everywhere.
+        /// </summary>
+        public const string Prelude = "PATH=\"$HOME/bin:$HOME/.local/bin:$PATH\"; export PATH; LC_ALL=C.UTF-8; export LC_ALL; cd || exit 1; ";
+
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using UberspaceFlask.Core.Ssh;
+
+namespace UberspaceFlask.Core.Host
+{
+    /// <summary>
+    /// A host reached over SSH: every command, file writes included (host scripts write a temporary file and rename
+    /// it), is an exec channel on the one connection. No SFTP: SSH.NET resolves SFTP paths on the server before a
+    /// rename, which followed symbolic links, and it opens SFTP on a second connection.
+    /// </summary>
+    public sealed class SshTransport : IHostTransport
+    {
+        readonly SshClient _ssh;
+        readonly SshOptions _options;
+        readonly SshTarget _target;
+        readonly HostKeyVerdict _hostKey;
+        readonly object _gate = new object();
+        bool _disposed;
+
+        internal SshTransport(SshClient ssh, SshOptions options, SshTarget target, HostKeyVerdict hostKey)
+        {
+            _ssh = ssh; _options = options; _target = target; _hostKey = hostKey;
+            Description = $"{target.UserName}@{target.HostName}:{target.Port}";
+        }
+
+        public string Description { get; }
+        /// <summary>Learnt from the first script the session runs; opening the session runs no command.</summary>
+        public string KnownHome { get; private set; }
+        public void LearnHome(string home) => KnownHome = home;
+        public SshTarget Target => _target;
+        public string HostKeyFingerprint => _hostKey?.Fingerprint;
+        public string HostKeyType => _hostKey?.KeyType;
+        public bool HostKeyRecorded => _hostKey?.Recorded == true;
+        public bool IsConnected => !_disposed && _ssh.IsConnected;
+
+        /// <summary>
+        /// Wraps a command so it dies with its channel: it runs in its own process group, and a watcher kills that
+        /// group when the channel's stdin closes (Ctrl+C and timeouts close it; so does a dropped connection).
+        /// </summary>
+        public static string Wrap(string command)
+        {
+            string inner = HostCommand.Prelude + "\n" + command;
+            return "exec 3<&0 </dev/null; " +
+                   "setsid /bin/sh -c " + ShellQuote.Quote(inner) + " 3<&- & c=$!; " +
+                   "{ cat <&3 >/dev/null 2>&1; kill -TERM -$c 2>/dev/null; sleep 2; kill -KILL -$c 2>/dev/null; } >/dev/null 2>&1 & w=$!; " +
+                   "exec 3<&-; wait $c; s=$?; kill $w 2>/dev/null; exit $s";
+        }
+
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation)
+        {
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                var sw = Stopwatch.StartNew();
+                try
+                {
+                    using (var cmd = _ssh.CreateCommand(Wrap(command)))
+                    {
+                        var ar = cmd.BeginExecute();
+                        using (var stdin = cmd.CreateInputStream())
+                        {
+                            var deadline = DateTime.UtcNow + timeout;
+                            while (!ar.AsyncWaitHandle.WaitOne(50))
+                            {
+                                bool stop = cancellation.IsCancellationRequested;
+                                if (stop || DateTime.UtcNow > deadline || !_ssh.IsConnected)
+                                {
+                                    if (!_ssh.IsConnected) throw Lost(null);
+                                    stdin.Dispose(); // EOF: the watcher on the host kills the command's process group
+                                    ar.AsyncWaitHandle.WaitOne(5000);
+                                    if (stop) throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
+                                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
+                                        $"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
+                                }
+                            }
+                        }
+                        cmd.EndExecute(ar);
+                        return new CommandResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, sw.Elapsed);
+                    }
+                }
+                catch (Exception ex) when (IsConnectionFailure(ex))
+                {
+                    throw Lost(ex);
+                }
+            }
+        }
+
+        static bool IsConnectionFailure(Exception ex) =>
+            ex is SshConnectionException || ex is SocketException || ex is ObjectDisposedException
+            || (ex is SshException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0)
+            || (ex is InvalidOperationException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0);
+
+        UberspaceException Lost(Exception inner) =>
+            new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
+                $"The SSH connection to {Description} was lost{(inner != null ? ": " + inner.Message : "")}. Files are written to a temporary file and renamed, so none is half-written; " +
+                "open a new session (New-UberspaceSession) and run the step again.", Description, inner);
+
+        void ThrowIfClosed()
+        {
+            if (_disposed)
+                throw new UberspaceException("SessionClosed", FailureKind.InvalidOperation, $"The session to {Description} is closed. Open a new one with New-UberspaceSession.", Description);
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_disposed) return;
+                _disposed = true;
+                try { _ssh.Dispose(); } catch (Exception) { }
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+# shellcheck shell=sh
+# apps/remove.sh: deletes an app directory. $1 the directory (absolute, checked by the module).
+rm -rf -- "$1"

@@ -1,0 +1,3 @@
+# shellcheck shell=sh
+# host/facts.sh: the account's home, for a session whose first use needs it before any probe.
+report_host

@@ -1,0 +1,162 @@
+# shellcheck shell=sh
+# lib.sh: put in front of every script UberspaceFlask runs on a host.
+#
+# The module runs a script as `sh -c SCRIPT NAME MARKER ARG...`: the script text never changes, user values only
+# arrive as positional parameters. MARKER is a random word drawn for this one call; output is framed in sections
+# that start with a line "@@MARKER NAME", which no file name, log line or program output can forge.
+uf_marker=$1
+shift
+
+# Opens a section of output. The leading newline puts the marker at a line start whatever came before.
+section() {
+	printf '\n@@%s %s\n' "$uf_marker" "$1"
+}
+
+# One fact per line: key=value. Values are paths the module validated, numbers or words: no line breaks.
+fact() {
+	printf '%s=%s\n' "$1" "$2"
+}
+
+# A path as users write it: '~', '~/x', relative to the home, or absolute.
+# The '~' is matched as a literal character of the value; it is the user's text, never the shell's tilde.
+# shellcheck disable=SC2088
+host_path() {
+	case $1 in
+	'~') printf '%s\n' "$HOME" ;;
+	'~/'*) printf '%s/%s\n' "${HOME%/}" "${1#'~/'}" ;;
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "${HOME%/}" "$1" ;;
+	esac
+}
+
+# The facts every script reports first: the home directory (so opening a session needs no command of its own).
+report_host() {
+	section host
+	fact home "$HOME"
+}
+
+# Shows a file in a section "file:KEY": "link" when the path is a symbolic link, then "file" and the bytes in
+# base64 (empty and missing stay distinct, any byte survives), or "missing".
+show_file() {
+	section "file:$1"
+	if [ -L "$2" ]; then echo link; fi
+	if [ -f "$2" ]; then
+		echo file
+		base64 <"$2"
+	else
+		echo missing
+	fi
+}
+
+# Writes a file so that readers see the old or the new content, never a part: a temporary file beside it, then
+# rename(2), which replaces a symbolic link itself instead of writing through it. Keeps the mode of a regular file
+# it replaces. $1 path, $2 content in base64, $3 where to keep the old content first ('' for nowhere).
+write_file() {
+	uf_tmp="$(dirname -- "$1")/.$(basename -- "$1").uf-$$.tmp"
+	rm -f -- "$uf_tmp"
+	if [ -f "$1" ] && [ ! -L "$1" ]; then
+		cp -p -- "$1" "$uf_tmp" || return 1
+	fi
+	if ! printf '%s' "$2" | base64 -d >"$uf_tmp"; then
+		rm -f -- "$uf_tmp"
+		return 1
+	fi
+	if [ -n "$3" ] && [ -e "$1" ]; then
+		if ! cp -- "$1" "$3"; then
+			rm -f -- "$uf_tmp"
+			return 1
+		fi
+	fi
+	mv -f -- "$uf_tmp" "$1"
+}
+
+# Every listening TCP socket with its process (the account's own processes show a pid). Filtered in C#.
+show_listeners() {
+	section listeners
+	if command -v ss >/dev/null 2>&1; then
+		ss -Hltnp 2>/dev/null
+	fi
+}
+
+# `supervisorctl status [NAME]` with its exit status in a section of its own.
+show_supervisor_status() {
+	section status
+	supervisorctl status "$@" 2>&1
+	uf_status=$?
+	section status-exit
+	fact exit "$uf_status"
+}
+
+# `uberspace web backend list` with its exit status (127: no uberspace command, so not an Uberspace 7 host).
+show_backends() {
+	section backends
+	uberspace web backend list 2>&1
+	uf_status=$?
+	section backends-exit
+	fact exit "$uf_status"
+}
+
+# The ini of every supervisord service, each in a section "file:service:NAME".
+show_services() {
+	for uf_ini in "$HOME"/etc/services.d/*.ini; do
+		[ -f "$uf_ini" ] || continue
+		uf_name=$(basename -- "$uf_ini" .ini)
+		show_file "service:$uf_name" "$uf_ini"
+	done
+}
+
+# Whether an HTTP server answers on the port (any status: the app is up). Without curl, never.
+answers_http() {
+	command -v curl >/dev/null 2>&1 || return 1
+	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/"
+}
+
+# `supervisorctl start` waits out startsecs before it returns; started in the background, the wait below can see
+# the app answer long before that. supervisord goes on starting the program when the client is gone.
+# $1 the service name; $2 'restart' to stop it first (stop returns once the old process is gone).
+start_in_background() {
+	if [ "$2" = restart ]; then supervisorctl stop "$1" >/dev/null 2>&1; fi
+	supervisorctl start "$1" >/dev/null 2>&1 &
+	uf_starter=$!
+}
+
+# Waits until the program answers on its port; gives up early when supervisord has given up on it.
+# $1 name, $2 port ('' when unknown: then RUNNING is the sign), $3 timeout in seconds.
+# Reports "ready" or "gave-up" or "timeout", then the last status; after a failure, the end of the program's stderr.
+wait_ready() {
+	uf_deadline=$(($(date +%s) + $3))
+	uf_round=0
+	uf_outcome=timeout
+	while [ "$(date +%s)" -le "$uf_deadline" ]; do
+		if [ -n "$2" ] && answers_http "$2"; then
+			uf_outcome=ready
+			break
+		fi
+		# supervisorctl is a Python program (a quarter of a second): ask it every fifth round only.
+		if [ $((uf_round % 5)) -eq 0 ]; then
+			uf_state=$(supervisorctl status "$1" 2>&1)
+			case $uf_state in
+			*" FATAL"* | *" BACKOFF"* | *" EXITED"* | *"no such process"*)
+				uf_outcome=gave-up
+				break
+				;;
+			*" RUNNING"*) if [ -z "$2" ] || ! command -v curl >/dev/null 2>&1; then
+				uf_outcome=ready
+				break
+			fi ;;
+			esac
+		fi
+		uf_round=$((uf_round + 1))
+		sleep 0.1
+	done
+	if [ -n "${uf_starter:-}" ]; then kill "$uf_starter" 2>/dev/null; fi
+	section wait
+	fact outcome "$uf_outcome"
+	show_supervisor_status "$1"
+	# Until startsecs are over supervisorctl shows no pid; the port's holder is the app's uWSGI.
+	if [ -n "$2" ]; then show_listeners; fi
+	if [ "$uf_outcome" != ready ]; then
+		section log-tail
+		supervisorctl tail -3000 "$1" stderr 2>&1
+	fi
+}

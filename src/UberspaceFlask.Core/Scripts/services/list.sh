@@ -1,0 +1,5 @@
+# shellcheck shell=sh
+# services/list.sh: every supervisord program with the ini that defines it (Get-SupervisorService).
+report_host
+show_services
+show_supervisor_status

@@ -1,0 +1,65 @@
+using System;
+using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask
+{
+    /// <summary>Which log of a supervisord program.</summary>
+    public enum SupervisorLogStream { Stdout, Stderr }
+
+    /// <summary>
+    /// Core results to the output classes users hold, in one place. The output types mirror core types because
+    /// exported types must not name the core (it loads into the module's own load context after PowerShell scans them).
+    /// </summary>
+    static class OutputMapper
+    {
+        internal static SupervisorService Service(ServiceInfo i, string location, UberspaceSession session) => new SupervisorService
+        {
+            Name = i.Status.Name,
+            State = i.Status.State,
+            Pid = i.Status.Pid,
+            Uptime = i.Status.Uptime,
+            ConfigPath = i.ConfigPath,
+            AppPath = i.AppPath,
+            Location = location,
+            Session = session,
+        };
+
+        internal static SupervisorService Service(LifecyclePlan plan, SupervisorProgramStatus s, string location, UberspaceSession session, bool changed) => new SupervisorService
+        {
+            Name = plan.Name,
+            State = s?.State ?? SupervisorState.NotFound,
+            Pid = s?.Pid,
+            Uptime = s?.Uptime,
+            ConfigPath = plan.ConfigPath,
+            AppPath = plan.AppPath,
+            Location = location,
+            Session = session,
+            Changed = changed,
+            Ready = (plan.Action == LifecycleAction.Start || plan.Action == LifecycleAction.Restart) && SupervisorState.IsUp(s?.State),
+        };
+
+        internal static WebBackend Backend(WebBackendEntry e, string location, UberspaceSession session, bool changed, string appPath = null) => new WebBackend
+        {
+            Target = e.Target,
+            Domain = e.Domain,
+            Path = e.Path,
+            Kind = e.Kind,
+            Port = e.Port,
+            RemovePrefix = e.RemovePrefix,
+            IsDefault = e.IsDefault,
+            Status = e.Status,
+            StatusKind = e.StatusKind.ToString(),
+            Pid = e.Pid,
+            ProcessCommand = e.ProcessCommand,
+            ListenAddress = e.ListenAddress,
+            AppPath = appPath,
+            Location = location,
+            Session = session,
+            Changed = changed,
+        };
+
+        internal static BackendListSnapshot Snapshot(string text) =>
+            text == null ? null : new BackendListSnapshot(new WebBackendListSnapshot(text, DateTime.UtcNow));
+    }
+}
