@@ -215,6 +215,13 @@ Describe 'A broken app' -Tag Integration {
     It 'does not go on to set a backend' {
         (Invoke-AsAccountNative -Command 'uberspace web backend list').Text | Should -Not -Match '/broken'
     }
+    It 'supervisord goes on retrying the program on its own until it gives up: FATAL' {
+        # Register fails at the first BACKOFF; supervisord's startretries are its own business.
+        $deadline = (Get-Date).AddSeconds(30)
+        do { $st = (Invoke-AsAccountNative -Command 'supervisorctl status broken').Text; Start-Sleep -Milliseconds 300 }
+        while ($st -notmatch 'FATAL' -and (Get-Date) -lt $deadline)
+        $st | Should -Match '^broken\s+FATAL'
+    }
 }
 
 Describe 'Tab completion on the host itself' -Tag Integration {

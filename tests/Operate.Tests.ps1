@@ -84,6 +84,10 @@ Describe 'Re-running the pipeline' -Tag Integration {
 
 Describe '-WhatIf changes nothing' -Tag Integration {
     BeforeAll {
+        # The deploy before returned once the app answered; let supervisord's startsecs run out first, so the
+        # snapshot does not see STARTING turn into RUNNING on its own.
+        $deadline = (Get-Date).AddSeconds(20)
+        while ((Invoke-UberspaceCommand -Session $s -Command 'supervisorctl status flask').Stdout -notmatch 'RUNNING' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
         $script:before = Get-HostState
         New-FlaskApp -Name basic_flask -Session $s -Message 'Would change' -Package @() -SystemSitePackages -Force -WhatIf | Should -BeNullOrEmpty
         New-FlaskApp -Name brand_new -Session $s -Package @() -SystemSitePackages -WhatIf | Should -BeNullOrEmpty
@@ -116,7 +120,7 @@ Register-SupervisorService -Name flask -StartSeconds 7 -AppPath ~/basic_flask -S
         $out | Should -Match 'What if: Performing the operation "Overwrite file" on target "isabell@127\.0\.0\.1:12222: /home/isabell/basic_flask/app\.py \(\+1 -1 lines'
         $out | Should -Match 'What if: Performing the operation "Overwrite file" on target "isabell@127\.0\.0\.1:12222: /home/isabell/basic_flask/uwsgi\.ini \(\+1 -1 lines\)"'
         $out | Should -Match 'What if: Performing the operation "Overwrite file" on target "isabell@127\.0\.0\.1:12222: /home/isabell/etc/services\.d/flask\.ini \(\+1 -1 lines\)"'
-        $out | Should -Match 'What if: Performing the operation "Run" on target "isabell@127\.0\.0\.1:12222: supervisorctl reread && supervisorctl update flask"'
+        $out | Should -Match 'What if: Performing the operation "Run" on target "isabell@127\.0\.0\.1:12222: supervisorctl update flask"'
         Get-HostState | Should -Be $before
     }
 }

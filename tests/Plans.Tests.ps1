@@ -46,6 +46,10 @@ BeforeAll {
         $f
     }
     function New-SupervisorSpec([switch] $Force, [int] $StartSeconds = 15) { (Get-CoreType SupervisorSpec)::Create('flask', '~/basic_flask', $N, $StartSeconds, 45, $N, [bool]$Force) }
+    function New-Master([int] $ProcessId, [string] $Elapsed = '05:00') {
+        $m = (Get-CoreType MasterReport)::new(); $m.Pid = $ProcessId; $m.Uptime = (Get-CoreType SupervisorStatusParser)::ParseElapsed($Elapsed)
+        $m
+    }
     function Add-PidFile($Facts, [int] $ProcessId, [string[]] $Newer = @()) {
         $p = (Get-CoreType PidFileFacts)::new(); $p.Path = '/home/isabell/basic_flask/basic_flask.pid'; $p.Pid = $ProcessId
         foreach ($n in $Newer) { $p.NewerFiles.Add($n) }
@@ -269,13 +273,13 @@ Describe 'Register-SupervisorService''s plan' {
         $plan.Port | Should -Be 10241
         $plan.BackendList | Should -Match 'http:10241'
     }
-    It 'a new service: write the ini, then reread and update' {
+    It 'a new service: write the ini, then update (which rereads the configuration itself)' {
         $f = New-SupervisorFacts -Status 'flask: ERROR (no such process)' -Listeners ''
         $f.ServiceIni = $Missing
         $plan = (Get-CoreType SupervisorServiceRegistrar)::Plan((New-SupervisorSpec), $f)
         $plan.Action.ToString() | Should -Be 'Write'
         $plan.Changes.Action | Should -Be @('Create file', 'Run')
-        $plan.Changes[1].Target | Should -Be 'supervisorctl reread && supervisorctl update flask'
+        $plan.Changes[1].Target | Should -Be 'supervisorctl update flask'
     }
     It 'a changed startsecs: overwrite and update, the reason says why' {
         $plan = (Get-CoreType SupervisorServiceRegistrar)::Plan((New-SupervisorSpec -StartSeconds 7), (New-SupervisorFacts))
@@ -306,6 +310,28 @@ Describe 'Register-SupervisorService''s plan' {
         $plan = (Get-CoreType SupervisorServiceRegistrar)::Plan((New-SupervisorSpec), $f)
         $plan.Action.ToString() | Should -Be 'None'
         $plan.ServicePid | Should -Be 4242
+    }
+    It 'uWSGI''s master reporting for itself (no supervisorctl call): <Uptime> s up with startsecs 15 is <State>' -ForEach @(
+        @{ Uptime = '00:20'; State = 'RUNNING' }, @{ Uptime = '00:03'; State = 'STARTING' }, @{ Uptime = '1-02:03:04'; State = 'RUNNING' }
+    ) {
+        $f = New-SupervisorFacts -Status ''
+        $f.StatusAsked = $false; $f.Master = New-Master 4242 $Uptime
+        (Get-CoreType SupervisorServiceRegistrar)::MasterSuffices($f) | Should -BeTrue
+        $plan = (Get-CoreType SupervisorServiceRegistrar)::Plan((New-SupervisorSpec), $f)
+        $plan.Action.ToString() | Should -Be 'None'
+        $plan.Before.State | Should -Be $State
+        $plan.ServicePid | Should -Be 4242
+    }
+    It 'a master that does not hold the port, or no service ini for this app: supervisorctl must be asked' {
+        $f = New-SupervisorFacts -Status '' -Listeners 'LISTEN 0 5 0.0.0.0:10241 0.0.0.0:* users:(("python3",pid=777,fd=3))'
+        $f.StatusAsked = $false; $f.Master = New-Master 4242
+        (Get-CoreType SupervisorServiceRegistrar)::MasterSuffices($f) | Should -BeFalse
+        $f = New-SupervisorFacts -Status ''
+        $f.StatusAsked = $false; $f.Master = New-Master 4242; $f.ServiceIni = $Missing
+        (Get-CoreType SupervisorServiceRegistrar)::MasterSuffices($f) | Should -BeFalse
+        $f = New-SupervisorFacts -Status ''
+        $f.StatusAsked = $false
+        (Get-CoreType SupervisorServiceRegistrar)::MasterSuffices($f) | Should -BeFalse
     }
     It 'the port held by another process: PortInUse' {
         Get-ErrorId { (Get-CoreType SupervisorServiceRegistrar)::Plan((New-SupervisorSpec), (New-SupervisorFacts -Listeners 'LISTEN 0 5 0.0.0.0:10241 0.0.0.0:* users:(("python3",pid=777,fd=3))')) } | Should -Be 'PortInUse'
@@ -372,7 +398,7 @@ Describe 'The lifecycle plans' {
     It '<Action> of a <State> service: <Count> change(s)' -ForEach @(
         @{ Action = 'Start'; State = 'RUNNING'; Count = 0 }, @{ Action = 'Start'; State = 'STOPPED'; Count = 1 }
         @{ Action = 'Stop'; State = 'STOPPED'; Count = 0 }, @{ Action = 'Stop'; State = 'RUNNING'; Count = 1 }
-        @{ Action = 'Restart'; State = 'RUNNING'; Count = 1 }, @{ Action = 'Remove'; State = 'RUNNING'; Count = 2 }
+        @{ Action = 'Restart'; State = 'RUNNING'; Count = 1 }, @{ Action = 'Remove'; State = 'RUNNING'; Count = 3 }
     ) {
         $line = if ($State -eq 'RUNNING') { 'flask RUNNING pid 5, uptime 0:00:09' } else { 'flask STOPPED Nov 25 12:00 PM' }
         $plan = (Get-CoreType SupervisorServices)::Plan('flask', $Action, (New-ServiceFacts $line), 'here')
@@ -402,11 +428,30 @@ Describe 'Every diagnosis check fails when its link is broken' {
             (Get-CoreType DeploymentChecks)::new($Facts, $spec).All() | Where-Object Check -eq $Name
         }
     }
+    It 'uWSGI''s master reporting for itself stands in for supervisorctl when it holds the port' {
+        $f = New-DiagnosisFacts
+        $f.StatusText = ''; $f.StatusAsked = $false; $f.Master = New-Master 4242 '00:03'
+        $spec = (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N)
+        $checks = (Get-CoreType DeploymentChecks)::new($f, $spec)
+        $checks.MasterSuffices | Should -BeTrue
+        $checks.Service.State | Should -Be 'STARTING'
+        (Get-Check $f 'supervisord').Status.ToString() | Should -Be 'Passed'
+        (Get-Check $f 'Service').Status.ToString() | Should -Be 'Passed'
+        $f.Listeners = (Get-CoreType Listeners)::Parse('LISTEN 0 100 0.0.0.0:10241 0.0.0.0:* users:(("python3",pid=777,fd=3))')
+        (Get-CoreType DeploymentChecks)::new($f, $spec).MasterSuffices | Should -BeFalse
+    }
     It 'all nine pass on a healthy deploy' {
         $spec = (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N)
         $all = (Get-CoreType DeploymentChecks)::new((New-DiagnosisFacts), $spec).All()
         $all.Count | Should -Be 9
         @($all | Where-Object { $_.Status.ToString() -ne 'Passed' }).Count | Should -Be 0
+    }
+    It 'a STARTING service whose app already listens passes (Register returns before startsecs are over)' {
+        $f = New-DiagnosisFacts
+        $f.StatusText = 'flask STARTING'
+        (Get-Check $f 'Service').Status.ToString() | Should -Be 'Passed'
+        $f.Listeners.Clear()
+        (Get-Check $f 'Service').Status.ToString() | Should -Be 'Warning'
     }
     It '<Check> fails when <Case>' -ForEach @(
         @{ Check = 'App directory'; Case = 'the directory is missing'; Break = { param($f) $f.AppDirectoryExists = $false } }

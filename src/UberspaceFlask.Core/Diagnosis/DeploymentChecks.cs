@@ -20,10 +20,18 @@ namespace UberspaceFlask.Core.Diagnosis
             _f = facts; _spec = spec;
             _ini = UwsgiIni.Read(facts.UwsgiIni.Text);
             ServiceName = spec.ServiceName ?? facts.Services.FirstOrDefault(s => HostPaths.SamePath(s.Directory, facts.AppPath))?.Name;
-            SupervisorUp = !SupervisorStatusParser.IsNotRunning(facts.StatusText);
+            var definition = facts.Services.FirstOrDefault(s => s.Name == ServiceName);
+            // uWSGI's master, a child of supervisord, may report for itself instead of supervisorctl (MasterReport).
+            MasterSuffices = !facts.StatusAsked && facts.Master != null && definition != null
+                             && facts.Master.Suffices(facts.AppPath, facts.UwsgiIni, definition, facts.Listeners);
+            SupervisorUp = MasterSuffices || !SupervisorStatusParser.IsNotRunning(facts.StatusText);
             Service = ServiceName == null ? null
+                : MasterSuffices ? facts.Master.ToStatus(definition)
                 : SupervisorStatusParser.Find(facts.StatusText, ServiceName) ?? new SupervisorProgramStatus { Name = ServiceName, State = SupervisorState.NotFound };
         }
+
+        /// <summary>Whether uWSGI's master told enough, so supervisorctl need not be asked.</summary>
+        public bool MasterSuffices { get; }
 
         public string ServiceName { get; }
         public bool SupervisorUp { get; }
@@ -78,6 +86,15 @@ namespace UberspaceFlask.Core.Diagnosis
                 return Fail("Service", $"No service in ~/etc/services.d runs {_f.AppPath}.", $"Register one: New-UwsgiConfig -Path {_f.AppPath} | Register-SupervisorService -Name <name>.");
             if (Service.State == SupervisorState.NotFound)
                 return Fail("Service", $"The service '{ServiceName}' is not known to supervisord.", "Run supervisorctl reread; supervisorctl update (Register-SupervisorService does both).");
+            if (Service.State == SupervisorState.Starting)
+            {
+                // Register and Restart return once the app answers, before supervisord's startsecs are over.
+                bool answers = _ini.Port != null && Listeners.OnPort(_f.Listeners, _ini.Port.Value).Count > 0;
+                return answers
+                    ? Pass("Service", $"The service '{ServiceName}' is STARTING (supervisord's startsecs are not over yet) and its app listens on port {_ini.Port}.")
+                    : new CheckResult { Check = "Service", Status = CheckStatus.Warning, Message = $"The service '{ServiceName}' is STARTING and nothing listens on its port yet.",
+                        Fix = $"Wait a moment and run Test-FlaskDeployment again; if it goes to BACKOFF or FATAL, Get-SupervisorLog -Name {ServiceName} shows why." };
+            }
             if (Service.State != SupervisorState.Running)
             {
                 string tail = string.IsNullOrEmpty(_f.LogTail) ? "(the program's stderr log is empty)" : _f.LogTail;

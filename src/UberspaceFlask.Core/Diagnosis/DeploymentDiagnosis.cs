@@ -53,6 +53,9 @@ namespace UberspaceFlask.Core.Diagnosis
         public string ImportOutput { get; set; } = "";
         public List<ServiceDefinition> Services { get; set; } = new List<ServiceDefinition>();
         public string StatusText { get; set; } = "";
+        /// <summary>uWSGI's master reporting for itself when supervisorctl was not asked (see <see cref="MasterReport"/>).</summary>
+        public MasterReport Master { get; set; }
+        public bool StatusAsked { get; set; } = true;
         public List<Listener> Listeners { get; set; } = new List<Listener>();
         public string BackendsText { get; set; } = "";
         public int BackendsExit { get; set; }
@@ -66,10 +69,17 @@ namespace UberspaceFlask.Core.Diagnosis
     {
         public static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec)
         {
-            var r = shell.RunScript("diagnosis/probe", new[] { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName }, TimeSpan.FromSeconds(90));
+            var facts = Probe(shell, spec, false);
+            if (!facts.StatusAsked && !new DeploymentChecks(facts, spec).MasterSuffices) facts = Probe(shell, spec, true);
+            return WithHttp(shell, spec, facts);
+        }
+
+        static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, bool askSupervisor)
+        {
+            var r = shell.RunScript("diagnosis/probe", new[] { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "" },
+                TimeSpan.FromSeconds(90));
             var o = r.Output;
             var host = o.Facts("host");
-            var venv = o.Facts("venv");
             string home = HostPaths.Normalize(host["home"]);
             var facts = new DiagnosisFacts
             {
@@ -78,26 +88,40 @@ namespace UberspaceFlask.Core.Diagnosis
                 AppPath = HostPaths.Normalize(host["app"]),
                 AppDirectoryExists = host.ContainsKey("appdir"),
                 UwsgiIni = o.File("uwsgi"),
-                VenvHasPython = venv.TryGetValue("python", out var p) && p == "yes",
-                ImportExit = venv.TryGetValue("import", out var i) && int.TryParse(i, out int n) ? n : (int?)null,
-                ImportOutput = o.Text("venv-output").Trim(),
+                VenvHasPython = o.Has("venv-import-exit"),
+                ImportExit = o.Has("venv-import-exit") ? o.Exit("venv-import-exit") : (int?)null,
+                ImportOutput = LastLines(o.Text("venv-import").Trim(), 5),
                 Services = ServiceIni.ReadAll(home, o),
                 StatusText = o.Text("status"),
                 Listeners = Web.Listeners.Parse(o.Text("listeners")),
                 BackendsText = o.Text("backends"),
                 BackendsExit = o.Exit("backends-exit"),
             };
+            facts.StatusText += facts.StatusText.Length == 0 && o.Exit("status-exit") == 127 ? "supervisorctl: not found" : "";
+            facts.StatusAsked = o.Has("status-exit");
+            facts.Master = MasterReport.Read(o);
+            return facts;
+        }
+
+        static DiagnosisFacts WithHttp(HostShell shell, DiagnosisSpec spec, DiagnosisFacts facts)
+        {
             // The page through the frontend, under the app's mount path; and the service's log when it is not running.
             var checks = new DeploymentChecks(facts, spec);
             string front = spec.FrontendUrl ?? "https://" + facts.User + ".uber.space";
             string mount = UwsgiIni.Read(facts.UwsgiIni.Text).MountPath.TrimEnd('/');
             var svc = checks.Service;
-            string logOf = svc != null && svc.State != SupervisorState.Running && svc.State != SupervisorState.NotFound ? svc.Name : "";
+            string logOf = svc != null && !SupervisorState.IsUp(svc.State) && svc.State != SupervisorState.NotFound ? svc.Name : "";
             var http = shell.RunScript("diagnosis/http", new[] { ScriptArgument.Of(logOf), front + mount + "/", front + mount + "/static/style.css" }, TimeSpan.FromSeconds(60));
             facts.Http = http.Output.Text("http").Split('\n').Where(l => l.Length > 4)
                 .Select(l => (l.Substring(0, 3), l.Substring(4).Trim())).ToList();
             facts.LogTail = logOf.Length > 0 ? http.Output.Text("log-tail").Trim() : null;
             return facts;
+        }
+
+        static string LastLines(string text, int n)
+        {
+            var lines = text.Split('\n');
+            return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - n)));
         }
 
         public static List<CheckResult> Run(HostShell shell, DiagnosisSpec spec) => new DeploymentChecks(Probe(shell, spec), spec).All();

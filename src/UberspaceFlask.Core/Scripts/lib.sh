@@ -78,6 +78,50 @@ show_listeners() {
 	fi
 }
 
+# Slow commands (supervisorctl and uberspace are Python programs, a quarter of a second each) run side by side:
+# start_side_by_side NAME COMMAND... starts one; show_side_by_side NAME... waits for them all and shows each as a
+# section NAME with its exit status in the section NAME-exit.
+start_side_by_side() {
+	if [ -z "${uf_side:-}" ]; then uf_side=$(mktemp -d) || return 1; fi
+	uf_name=$1
+	shift
+	{
+		"$@" >"$uf_side/$uf_name" 2>&1
+		echo "$?" >"$uf_side/$uf_name.exit"
+	} &
+}
+
+show_side_by_side() {
+	wait
+	for uf_name in "$@"; do
+		section "$uf_name"
+		cat "$uf_side/$uf_name"
+		section "$uf_name-exit"
+		fact exit "$(cat "$uf_side/$uf_name.exit")"
+	done
+	rm -rf -- "$uf_side"
+	uf_side=
+}
+
+# supervisorctl is a Python program (a quarter of a second). When a pidfile in the app directory ($1) names a live
+# process whose parent is supervisord, that process, uWSGI's master, reports for itself (pid, how long it runs) in
+# the section "master", and the module decides whether that is enough; when it is not, it probes again asking
+# supervisorctl. Returns 1 when there is no such process.
+show_master() {
+	for uf_pidfile in "$1"/*.pid; do
+		[ -f "$uf_pidfile" ] || continue
+		uf_pid=$(head -c 20 "$uf_pidfile" | tr -cd '0-9')
+		if [ -z "$uf_pid" ] || ! kill -0 "$uf_pid" 2>/dev/null; then continue; fi
+		uf_parent=$(ps -o ppid= -p "$uf_pid" | tr -cd '0-9')
+		if [ -z "$uf_parent" ] || [ "$(ps -o comm= -p "$uf_parent")" != supervisord ]; then continue; fi
+		section master
+		fact pid "$uf_pid"
+		fact elapsed "$(ps -o etime= -p "$uf_pid" | tr -d ' ')"
+		return 0
+	done
+	return 1
+}
+
 # `supervisorctl status [NAME]` with its exit status in a section of its own.
 show_supervisor_status() {
 	section status
@@ -122,16 +166,14 @@ start_in_background() {
 
 # Waits until the program answers on its port; gives up early when supervisord has given up on it.
 # $1 name, $2 port ('' when unknown: then RUNNING is the sign), $3 timeout in seconds.
-# Reports "ready" or "gave-up" or "timeout", then the last status; after a failure, the end of the program's stderr.
+# Reports "ready", "gave-up" or "timeout", the status it stopped on (a fresh one after a timeout), and the port's
+# listeners; after a failure, the end of the program's stderr.
 wait_ready() {
 	uf_deadline=$(($(date +%s) + $3))
 	uf_round=0
 	uf_outcome=timeout
+	uf_state=
 	while [ "$(date +%s)" -le "$uf_deadline" ]; do
-		if [ -n "$2" ] && answers_http "$2"; then
-			uf_outcome=ready
-			break
-		fi
 		# supervisorctl is a Python program (a quarter of a second): ask it every fifth round only.
 		if [ $((uf_round % 5)) -eq 0 ]; then
 			uf_state=$(supervisorctl status "$1" 2>&1)
@@ -146,13 +188,28 @@ wait_ready() {
 			fi ;;
 			esac
 		fi
+		if [ -n "$2" ] && answers_http "$2"; then
+			uf_outcome=ready
+			break
+		fi
 		uf_round=$((uf_round + 1))
 		sleep 0.1
 	done
 	if [ -n "${uf_starter:-}" ]; then kill "$uf_starter" 2>/dev/null; fi
 	section wait
 	fact outcome "$uf_outcome"
-	show_supervisor_status "$1"
+	# The state it stopped on (BACKOFF, say: a fresh look could already show the next STARTING of a retry). When
+	# the app answered but the last look was from before supervisord spawned it, look once more.
+	case $uf_outcome:$uf_state in
+	ready:*" RUNNING"* | ready:*" STARTING"*) ;;
+	ready:*) uf_state=$(supervisorctl status "$1" 2>&1) ;;
+	esac
+	if [ "$uf_outcome" = timeout ]; then
+		show_supervisor_status "$1"
+	else
+		section status
+		printf '%s\n' "$uf_state"
+	fi
 	# Until startsecs are over supervisorctl shows no pid; the port's holder is the app's uWSGI.
 	if [ -n "$2" ]; then show_listeners; fi
 	if [ "$uf_outcome" != ready ]; then

@@ -14,6 +14,8 @@ namespace UberspaceFlask.Core.Supervisor
         /// <summary>directory=, with %(ENV_HOME)s expanded; null when the ini has none.</summary>
         public string Directory { get; set; }
         public string Command { get; set; }
+        /// <summary>startsecs=, or supervisord's default of 1.</summary>
+        public int StartSeconds { get; set; } = 1;
     }
 
     /// <summary>The one owner of ~/etc/services.d/NAME.ini: renders it and reads it back, and knows where they live.</summary>
@@ -56,6 +58,7 @@ namespace UberspaceFlask.Core.Supervisor
                 string key = line.Substring(0, eq).Trim(), value = line.Substring(eq + 1).Trim();
                 if (key == "directory" && d.Directory == null) d.Directory = HostPaths.FromSupervisor(home, value);
                 if (key == "command" && d.Command == null) d.Command = value;
+                if (key == "startsecs" && int.TryParse(value, out int secs)) d.StartSeconds = secs;
             }
             return d;
         }

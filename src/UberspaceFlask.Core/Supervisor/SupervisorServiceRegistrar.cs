@@ -63,6 +63,9 @@ namespace UberspaceFlask.Core.Supervisor
         public HostFile ServiceIni { get; set; } = HostFile.Missing;
         public string StatusText { get; set; } = "";
         public int StatusExit { get; set; }
+        /// <summary>Whether supervisorctl was asked; when not, uWSGI's master reported for itself (MasterPid, MasterUptime).</summary>
+        public bool StatusAsked { get; set; } = true;
+        public MasterReport Master { get; set; }
         public List<Listener> Listeners { get; set; } = new List<Listener>();
         public List<PidFileFacts> PidFiles { get; set; } = new List<PidFileFacts>();
         /// <summary>`uberspace web backend list` as read by the probe; null when it failed.</summary>
@@ -102,11 +105,22 @@ namespace UberspaceFlask.Core.Supervisor
     /// <summary>~/etc/services.d/NAME.ini, reread + update, and the wait until the app answers.</summary>
     public static class SupervisorServiceRegistrar
     {
-        public static SupervisorFacts Probe(HostShell shell, SupervisorSpec spec)
+        public static SupervisorFacts Probe(HostShell shell, SupervisorSpec spec) => Probe(shell, spec, false) is var f && !MasterSuffices(f)
+            ? Probe(shell, spec, true) : f;
+
+        /// <summary>
+        /// Whether uWSGI's master, reporting for itself, tells all the plan needs: the service's ini runs this app, and
+        /// the master (a child of supervisord) holds the port uwsgi.ini names. Otherwise supervisorctl is asked.
+        /// </summary>
+        public static bool MasterSuffices(SupervisorFacts f) =>
+            f.StatusAsked || (f.Master != null && f.ServiceIni.Exists
+                              && f.Master.Suffices(f.AppPath, f.UwsgiIni, ServiceIni.Read(f.Home, "service", f.ServiceIni.Text), f.Listeners));
+
+        static SupervisorFacts Probe(HostShell shell, SupervisorSpec spec, bool askSupervisor)
         {
             var r = shell.RunScriptChecked("supervisor/probe", "ProbeFailed", "Looking at the service", new[]
             {
-                ScriptArgument.Of(spec.Name), spec.AppPath, FlaskAppScaffolder.VenvName, UwsgiIni.FileName,
+                ScriptArgument.Of(spec.Name), spec.AppPath, FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "",
             }, TimeSpan.FromSeconds(60));
             var o = r.Output;
             var f = o.Facts("host");
@@ -122,8 +136,10 @@ namespace UberspaceFlask.Core.Supervisor
                 StatusExit = o.Exit("status-exit"),
                 Listeners = Web.Listeners.Parse(o.Text("listeners")),
                 BackendList = o.Exit("backends-exit") == 0 ? o.Text("backends") : null,
+                StatusAsked = o.Has("status-exit"),
                 Where = shell.Where,
             };
+            facts.Master = MasterReport.Read(o);
             var pidSections = o.All("pidfile").ToList();
             var newerSections = o.All("newer").ToList();
             for (int i = 0; i < pidSections.Count; i++)
@@ -161,7 +177,7 @@ namespace UberspaceFlask.Core.Supervisor
                 AppPath = facts.AppPath,
                 Port = settings.Port,
                 MountPath = settings.MountPath,
-                Before = SupervisorStatusParser.Find(facts.StatusText, spec.Name),
+                Before = facts.StatusAsked ? SupervisorStatusParser.Find(facts.StatusText, spec.Name) : facts.Master.ToStatus(ServiceIni.Read(facts.Home, spec.Name, facts.ServiceIni.Text)),
                 Timeout = spec.Timeout,
                 BackendList = facts.BackendList,
             };
@@ -202,7 +218,7 @@ namespace UberspaceFlask.Core.Supervisor
             // uWSGI's own pidfile holds the running master's pid; files newer than it are not served yet.
             var pidFile = plan.ServicePid == null ? null : facts.PidFiles.FirstOrDefault(p => p.Pid == plan.ServicePid);
             var stale = pidFile?.NewerFiles ?? new List<string>();
-            string command = "supervisorctl reread && supervisorctl update " + spec.Name;
+            string command = "supervisorctl update " + spec.Name;
             if (plan.Ini.Kind != ChangeKind.Unchanged)
             {
                 plan.Action = SupervisorAction.Write;

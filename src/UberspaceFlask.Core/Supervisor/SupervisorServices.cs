@@ -107,8 +107,9 @@ namespace UberspaceFlask.Core.Supervisor
                     if (!SupervisorState.IsDown(state)) plan.Changes.Add(Change.Run("supervisorctl stop " + name, "now " + state));
                     break;
                 case LifecycleAction.Remove:
-                    plan.Changes.Add(Change.Run($"supervisorctl stop {name}; supervisorctl remove {name}"));
+                    plan.Changes.Add(Change.Run($"supervisorctl stop {name}"));
                     plan.Changes.Add(new Change("Delete file", plan.ConfigPath));
+                    plan.Changes.Add(Change.Run($"supervisorctl update {name}", "removes it from supervisord"));
                     break;
             }
             return plan;

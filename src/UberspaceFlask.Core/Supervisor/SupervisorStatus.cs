@@ -68,6 +68,15 @@ namespace UberspaceFlask.Core.Supervisor
             return list;
         }
 
+        /// <summary>ps -o etime: [[dd-]hh:]mm:ss.</summary>
+        public static TimeSpan? ParseElapsed(string etime)
+        {
+            var m = Regex.Match(etime ?? "", @"^(?:(?:(?<d>\d+)-)?(?<h>\d+):)?(?<m>\d+):(?<s>\d+)$");
+            if (!m.Success) return null;
+            int Part(string g) => m.Groups[g].Success ? int.Parse(m.Groups[g].Value) : 0;
+            return new TimeSpan(Part("d"), Part("h"), Part("m"), Part("s"));
+        }
+
         public static SupervisorProgramStatus Find(string output, string name) =>
             Parse(output).Find(s => s.Name == name);
 

@@ -15,9 +15,8 @@ stop)
 	;;
 remove)
 	supervisorctl stop "$name" >/dev/null 2>&1
-	supervisorctl remove "$name" >/dev/null 2>&1
 	rm -f -- "$5" || exit 1
-	supervisorctl reread >/dev/null 2>&1
+	supervisorctl update "$name" >/dev/null 2>&1
 	show_supervisor_status "$name"
 	;;
 *) exit 64 ;;

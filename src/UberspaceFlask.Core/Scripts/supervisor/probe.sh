@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # supervisor/probe.sh: what Register-SupervisorService needs to know before it plans, in one round trip.
-# $1 the service name, $2 the app directory as given, $3 the venv's directory name, $4 uwsgi.ini's name.
+# $1 the service name, $2 the app directory as given, $3 the venv's directory name, $4 uwsgi.ini's name,
+# $5 'ask' to ask supervisorctl even when uWSGI's master answers for itself.
 name=$1
 app=$(host_path "$2")
 venv_name=$3
@@ -20,14 +21,23 @@ show_pidfiles() {
 	done
 }
 
+asked=no
+if [ "$5" = ask ] || ! show_master "$app"; then
+	start_side_by_side status supervisorctl status "$name"
+	asked=yes
+fi
+# Read now and carried to Set-WebBackend in the pipeline, so a no-op re-run needs no round trip of its own there.
+start_side_by_side backends uberspace web backend list
 report_host
 fact app "$app"
 if [ -x "$app/$venv_name/bin/uwsgi" ]; then fact venvuwsgi "$app/$venv_name/bin/uwsgi"; fi
 fact system "$(command -v uwsgi)"
 show_file uwsgi "$app/$ini_name"
 show_file service "$HOME/etc/services.d/$name.ini"
-show_supervisor_status "$name"
 show_listeners
 show_pidfiles
-# Read now and carried to Set-WebBackend in the pipeline, so a no-op re-run needs no round trip of its own there.
-show_backends
+if [ "$asked" = yes ]; then
+	show_side_by_side status backends
+else
+	show_side_by_side backends
+fi

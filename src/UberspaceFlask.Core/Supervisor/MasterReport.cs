@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Uwsgi;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Supervisor
+{
+    /// <summary>
+    /// What uWSGI's master reported for itself (lib.sh's show_master): a live process named by a pidfile in the app
+    /// directory, a child of supervisord. Enough, without a supervisorctl call, when it holds the port uwsgi.ini
+    /// names and a service ini runs this app; the state is then what supervisorctl would show.
+    /// </summary>
+    public sealed class MasterReport
+    {
+        public int Pid { get; set; }
+        public TimeSpan? Uptime { get; set; }
+
+        public static MasterReport Read(ScriptOutput output)
+        {
+            var f = output.Facts("master");
+            if (!f.TryGetValue("pid", out var p) || !int.TryParse(p, out int pid)) return null;
+            return new MasterReport { Pid = pid, Uptime = SupervisorStatusParser.ParseElapsed(f.TryGetValue("elapsed", out var e) ? e : null) };
+        }
+
+        /// <summary>Whether this report can stand in for supervisorctl's word about the service that ini defines.</summary>
+        public bool Suffices(string appPath, HostFile uwsgiIni, ServiceDefinition service, IEnumerable<Listener> listeners)
+        {
+            if (!uwsgiIni.Exists || service == null || !HostPaths.SamePath(service.Directory, appPath)) return false;
+            int? port = UwsgiIni.Read(uwsgiIni.Text).Port;
+            return port != null && Listeners.OnPort(listeners, port.Value).Any(l => l.Pids.Contains(Pid));
+        }
+
+        /// <summary>The status supervisorctl would show: STARTING until the ini's startsecs are over, then RUNNING.</summary>
+        public SupervisorProgramStatus ToStatus(ServiceDefinition service) => new SupervisorProgramStatus
+        {
+            Name = service.Name,
+            State = Uptime == null || Uptime.Value.TotalSeconds >= service.StartSeconds ? SupervisorState.Running : SupervisorState.Starting,
+            Pid = Pid,
+            Uptime = Uptime,
+            Description = "as uWSGI's master reports it",
+        };
+    }
+}
