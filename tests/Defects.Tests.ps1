@@ -65,8 +65,10 @@ Describe 'No write follows a symbolic link, over SSH and locally alike' -Tag Int
 
 Describe '-WhatIf never acts on what it reads from the host' -Tag Integration {
     It 'a hostile pidfile value in uwsgi.ini changes nothing under Register-SupervisorService -WhatIf' {
-        # Once, a pidfile value was expanded unquoted into `find` operators and deleted the app's files.
-        Invoke-Host "sed -i 's|^pidfile = .*|pidfile = -delete -o -name *|' defects/uwsgi.ini; touch defects/app.py" | Out-Null
+        # Once, a pidfile value was expanded unquoted into `find` operators and deleted the app's files: a path with
+        # spaces that names a file holding the running master's pid (and whose first word names a file too).
+        Invoke-Host "cp defects/defects.pid 'defects/p -o -delete'; touch defects/p; sed -i `"s|^pidfile = .*|pidfile = `$HOME/defects/p -o -delete|`" defects/uwsgi.ini; touch defects/app.py" | Out-Null
+        Invoke-Host 'grep "^pidfile" defects/uwsgi.ini' | Should -Match 'pidfile = /home/isabell/defects/p -o -delete'
         $before = Invoke-Host 'find defects -path defects/ENV -prune -o -type f -print | sort'
         $app | Register-SupervisorService -Name defects -StartSeconds 3 -WhatIf
         Invoke-Host 'find defects -path defects/ENV -prune -o -type f -print | sort' | Should -Be $before
@@ -132,10 +134,11 @@ Describe 'A token in a pip argument is never shown' -Tag Integration {
         $code = @"
 Import-Module '$($env:UF_MODULE_PATH)'
 `$s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile '$key' -HostKeyFingerprint '$($s.HostKeyFingerprint)'
-New-FlaskApp -Name piptoken2 -Session `$s -Package flask -PipArgument '--index-url','https://user:TOPSECRET42@127.0.0.1:9/simple' -WhatIf
+New-FlaskApp -Name defects -Session `$s -Message 'Hi 😀 there' -Package flask -PipArgument '--index-url','https://user:TOPSECRET42@127.0.0.1:9/simple' -SystemSitePackages -Force -WhatIf
 "@
         $out = (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
-        $out | Should -Match 'What if: '
+        # The venv exists and -Force is given, so pip would run: its line is among the changes, masked.
+        $out | Should -Match 'What if: .*pip install --index-url https://\*\*\*@127\.0\.0\.1:9/simple'
         $out | Should -Not -Match 'TOPSECRET42'
     }
 }
