@@ -219,3 +219,40 @@ Describe 'Input validation, before anything is touched' {
             Should -Throw -ErrorId 'InvalidServiceName,UberspaceFlask.Commands.RegisterSupervisorServiceCommand'
     }
 }
+
+Describe 'Where the SSH agent is, and ssh_config''s Include' {
+    BeforeAll {
+        $script:NullStr = [NullString]::Value
+        $script:env = [Func[string, string]] { param($n) if ($n -eq 'SSH_AUTH_SOCK') { '/run/agent.sock' } elseif ($n -eq 'MY_SOCK') { '/tmp/mine' } else { $null } }
+    }
+    It 'IdentityAgent <Setting> means <Expected>' -ForEach @(
+        @{ Setting = '(unset)'; Value = $null; Expected = '/run/agent.sock' }
+        @{ Setting = 'none'; Value = 'none'; Expected = $null }
+        @{ Setting = 'SSH_AUTH_SOCK'; Value = 'SSH_AUTH_SOCK'; Expected = '/run/agent.sock' }
+        @{ Setting = '$MY_SOCK'; Value = '$MY_SOCK'; Expected = '/tmp/mine' }
+        @{ Setting = 'a path'; Value = '/home/me/.1password/agent.sock'; Expected = '/home/me/.1password/agent.sock' }
+    ) {
+        $v = if ($null -eq $Value) { $NullStr } else { $Value }
+        (Get-CoreType SshAgent)::Locate($v, $env) | Should -Be $Expected
+    }
+    It 'Include reads files in place, globs sorted, relative to ~/.ssh; the first value wins' {
+        $h = Join-Path $TestDrive 'home'
+        New-Item -ItemType Directory (Join-Path $h '.ssh/conf.d') -Force | Out-Null
+        Set-Content (Join-Path $h '.ssh/config') "Include conf.d/*.conf`nHost web`n  Port 2200`n  User late`n"
+        Set-Content (Join-Path $h '.ssh/conf.d/20-b.conf') "Host web`n  User second`n"
+        Set-Content (Join-Path $h '.ssh/conf.d/10-a.conf') "Host web`n  HostName web.example.org`n  IdentitiesOnly yes`n  IdentityAgent none`nHost other`n  User nobody`n"
+        $c = (Get-CoreType SshConfig)::Resolve((Join-Path $h '.ssh/config'), 'web', $h, 'me')
+        $c.HostName | Should -Be 'web.example.org'
+        $c.User | Should -Be 'second'
+        $c.Port | Should -Be 2200
+        $c.IdentitiesOnly | Should -BeTrue
+        $c.IdentityAgent | Should -Be 'none'
+    }
+    It 'UserKnownHostsFile none means no user file at all' {
+        $f = Join-Path $TestDrive 'cfg'
+        Set-Content $f "Host *`n  UserKnownHostsFile none`n"
+        $c = (Get-CoreType SshConfig)::Resolve($f, 'x', $TestDrive, 'me')
+        $c.UserKnownHostsNone | Should -BeTrue
+        $c.UserKnownHostsFiles.Count | Should -Be 0
+    }
+}

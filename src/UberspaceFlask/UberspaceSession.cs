@@ -25,6 +25,7 @@ namespace UberspaceFlask
             UserName = transport.Target.UserName;
             HostKeyFingerprint = transport.HostKeyFingerprint;
             HostKeyType = transport.HostKeyType;
+            AuthenticatedWith = transport.AuthenticatedWith;
             Opened = DateTime.Now;
         }
 
@@ -35,6 +36,8 @@ namespace UberspaceFlask
         /// <summary>SHA256:... as ssh-keygen -l shows it.</summary>
         public string HostKeyFingerprint { get; }
         public string HostKeyType { get; }
+        /// <summary>How it logged in: an agent key's fingerprint, a key file, or "password" (never a secret).</summary>
+        public string AuthenticatedWith { get; }
         /// <summary>The account's home; learnt from the first command the session runs (opening it runs none).</summary>
         public string HomeDirectory => _transport.KnownHome ?? new HostShell(_transport, null, CancellationToken.None).Home;
         public DateTime Opened { get; }

@@ -189,6 +189,8 @@ Subsystem sftp /usr/lib/openssh/sftp-server -e -l INFO 2>>"\$HOME/logs/sftp-requ
 LogLevel VERBOSE
 MaxStartups 64
 MaxSessions 64
+# Fewer than OpenSSH's 6, so a client that offers every key an agent holds is turned away, as on busy hosts.
+MaxAuthTries 3
 ClientAliveInterval 30
 CONF
   /usr/sbin/sshd -t -f "$dir/sshd_config" || die "sshd rejected its configuration"

@@ -37,6 +37,8 @@ namespace UberspaceFlask.Core.Host
         public string HostKeyFingerprint => _hostKey?.Fingerprint;
         public string HostKeyType => _hostKey?.KeyType;
         public bool HostKeyRecorded => _hostKey?.Recorded == true;
+        /// <summary>How the session logged in: "agent key ED25519 SHA256:...", "key file PATH" or "password"; never a secret.</summary>
+        public string AuthenticatedWith => _target.Authentication.Used ?? (_options.Password != null ? "password" : null);
         public bool IsConnected => !_disposed && _ssh.IsConnected;
 
         /// <summary>

@@ -178,9 +178,16 @@ wait_ready() {
 		if [ $((uf_round % 5)) -eq 0 ]; then
 			uf_state=$(supervisorctl status "$1" 2>&1)
 			case $uf_state in
-			*" FATAL"* | *" BACKOFF"* | *" EXITED"* | *"no such process"*)
+			*" BACKOFF"* | *"no such process"*)
 				uf_outcome=gave-up
 				break
+				;;
+			*" FATAL"* | *" EXITED"*)
+				# Within a second of a start in the background this can still be the state from before it.
+				if [ -z "${uf_starter:-}" ] || [ "$uf_round" -ge 10 ]; then
+					uf_outcome=gave-up
+					break
+				fi
 				;;
 			*" RUNNING"*) if [ -z "$2" ] || ! command -v curl >/dev/null 2>&1; then
 				uf_outcome=ready

@@ -148,10 +148,13 @@ namespace UberspaceFlask.Core.Ssh
         public static void Append(string file, string host, int port, string keyType, byte[] blob)
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (!Directory.Exists(dir)) Directory.CreateDirectory(dir);
+            // As ssh makes them: ~/.ssh 0700, known_hosts 0600.
+            if (!Directory.Exists(dir)) { Directory.CreateDirectory(dir); UnixMode.Set(dir, 0x1C0); }
+            bool created = !System.IO.File.Exists(file);
             string line = HostKeyName(host, port) + " " + keyType + " " + Convert.ToBase64String(blob);
-            bool needsNewline = System.IO.File.Exists(file) && new FileInfo(file).Length > 0 && !EndsWithNewline(file);
+            bool needsNewline = !created && new FileInfo(file).Length > 0 && !EndsWithNewline(file);
             System.IO.File.AppendAllText(file, (needsNewline ? "\n" : "") + line + "\n");
+            if (created) UnixMode.Set(file, 0x180);
         }
 
         static bool EndsWithNewline(string file)
@@ -161,6 +164,19 @@ namespace UberspaceFlask.Core.Ssh
                 fs.Seek(-1, SeekOrigin.End);
                 return fs.ReadByte() == '\n';
             }
+        }
+    }
+
+    /// <summary>chmod on Unix (netstandard2.0 has no File.SetUnixFileMode); nothing on Windows, where ACLs apply.</summary>
+    static class UnixMode
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, EntryPoint = "chmod")]
+        static extern int Chmod(string path, uint mode);
+
+        public static void Set(string path, uint mode)
+        {
+            if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)) return;
+            try { Chmod(path, mode); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
         }
     }
 }

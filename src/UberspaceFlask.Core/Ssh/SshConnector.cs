@@ -28,6 +28,8 @@ namespace UberspaceFlask.Core.Ssh
         public string ConfigFile { get; set; }
         public string LocalHome { get; set; }
         public string LocalUser { get; set; }
+        /// <summary>Reads an environment variable (SSH_AUTH_SOCK); a parameter so tests can give their own.</summary>
+        public Func<string, string> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
     }
 
     /// <summary>The host, port, user and key after the ssh config is applied: what the session shows.</summary>
@@ -39,6 +41,15 @@ namespace UberspaceFlask.Core.Ssh
         public List<string> KeyFiles { get; set; }
         public List<string> KnownHostsFiles { get; set; }
         public string KnownHostsWriteFile { get; set; }
+        /// <summary>Whether the key files were given with -KeyFile (then only they are offered, as with IdentitiesOnly).</summary>
+        public bool ExplicitKeys { get; set; }
+        /// <summary>ssh_config's IdentityFile entries that exist, in order: the keys to offer first.</summary>
+        public List<string> NamedKeyFiles { get; set; } = new List<string>();
+        public bool IdentitiesOnly { get; set; }
+        /// <summary>The agent's socket or pipe; null for none.</summary>
+        public string AgentPath { get; set; }
+        /// <summary>Which key or method authenticated, once connected (a fingerprint or a file, never a secret).</summary>
+        public AuthenticationTracker Authentication { get; } = new AuthenticationTracker();
     }
 
     /// <summary>What the host offered and what we decided, recorded on SSH.NET's thread and read on the caller's.</summary>
@@ -76,6 +87,10 @@ namespace UberspaceFlask.Core.Ssh
             if (!System.Text.RegularExpressions.Regex.IsMatch(t.UserName ?? "", @"^[a-z_][a-z0-9_.-]{0,31}$"))
                 throw new UberspaceException("InvalidUserName", FailureKind.InvalidArgument, $"'{InputValidation.Show(t.UserName)}' is not a valid user name.", t.UserName);
 
+            t.ExplicitKeys = o.KeyFiles.Count > 0;
+            t.IdentitiesOnly = cfg.IdentitiesOnly == true;
+            t.NamedKeyFiles = cfg.IdentityFiles.Where(File.Exists).ToList();
+            t.AgentPath = t.ExplicitKeys ? null : SshAgent.Locate(cfg.IdentityAgent, o.Environment);
             t.KeyFiles = o.KeyFiles.Count > 0 ? o.KeyFiles.ToList()
                 : cfg.IdentityFiles.Count > 0 ? cfg.IdentityFiles.ToList()
                 : new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(n => Path.Combine(o.LocalHome, ".ssh", n)).Where(File.Exists).ToList();
@@ -84,30 +99,68 @@ namespace UberspaceFlask.Core.Ssh
                     throw new UberspaceException("KeyFileNotFound", FailureKind.ObjectNotFound, $"The key file '{k}' does not exist.", k);
             t.KeyFiles = t.KeyFiles.Where(File.Exists).ToList();
 
+            // As OpenSSH: the user files (default ~/.ssh/known_hosts and known_hosts2; several, or none), then the system
+            // ones; new keys are recorded in the first user file.
             var known = new List<string>();
             if (o.KnownHostsFile != null) known.Add(o.KnownHostsFile);
+            else if (cfg.UserKnownHostsNone) { }
             else if (cfg.UserKnownHostsFiles.Count > 0) known.AddRange(cfg.UserKnownHostsFiles);
-            else known.Add(Path.Combine(o.LocalHome, ".ssh", "known_hosts"));
-            t.KnownHostsWriteFile = known[0];
-            if (o.KnownHostsFile == null) known.Add("/etc/ssh/ssh_known_hosts");
+            else known.AddRange(new[] { "known_hosts", "known_hosts2" }.Select(n => Path.Combine(o.LocalHome, ".ssh", n)));
+            t.KnownHostsWriteFile = known.FirstOrDefault();
+            if (o.KnownHostsFile == null) known.AddRange(new[] { "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2" });
             t.KnownHostsFiles = known;
             return t;
         }
 
+        /// <summary>
+        /// OpenSSH's order: with -KeyFile only those files; otherwise the agent's keys (the one ssh_config names first, so a
+        /// server's MaxAuthTries is not spent on others; with IdentitiesOnly only that one), then the key files (ssh_config's
+        /// IdentityFile, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa), then the password. Agent forwarding is never asked for.
+        /// </summary>
         static List<AuthenticationMethod> AuthMethods(SshOptions o, SshTarget t)
         {
             var methods = new List<AuthenticationMethod>();
             var keys = new List<IPrivateKeySource>();
-            foreach (var file in t.KeyFiles)
+            var tried = new List<string>();
+            var agentKeys = new List<AgentIdentity>();
+            string agentProblem = null;
+            if (t.AgentPath != null)
             {
                 try
                 {
-                    keys.Add(string.IsNullOrEmpty(o.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, o.KeyPassphrase));
+                    var all = new SshAgent(t.AgentPath).ListIdentities();
+                    var named = new HashSet<string>(t.NamedKeyFiles.Select(PublicKeyOf).Where(b => b != null).Select(Convert.ToBase64String));
+                    agentKeys = all.Where(k => named.Contains(Convert.ToBase64String(k.Blob)))
+                        .Concat(t.IdentitiesOnly ? Enumerable.Empty<AgentIdentity>() : all.Where(k => !named.Contains(Convert.ToBase64String(k.Blob))))
+                        .Where(k => k.KeyType != null).ToList();
+                    tried.Add($"the agent at {t.AgentPath} ({all.Count} key(s){(t.IdentitiesOnly ? $", {agentKeys.Count} named by IdentityFile with IdentitiesOnly" : "")})");
+                    var agent = new SshAgent(t.AgentPath);
+                    keys.AddRange(agentKeys.Select(k => (IPrivateKeySource)new AgentKeySource(agent, k, t.Authentication)));
+                }
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException || ex is IOException || ex is TimeoutException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException)
+                {
+                    agentProblem = $"the agent at {t.AgentPath} did not answer ({ex.Message})";
+                    tried.Add(agentProblem);
+                }
+            }
+            var agentBlobs = new HashSet<string>(agentKeys.Select(k => Convert.ToBase64String(k.Blob)));
+            foreach (var file in t.KeyFiles)
+            {
+                // A key the agent already offers is not read from its file (it may need a passphrase the agent spares us).
+                var pub = t.ExplicitKeys ? null : PublicKeyOf(file);
+                if (pub != null && agentBlobs.Contains(Convert.ToBase64String(pub))) continue;
+                try
+                {
+                    var key = string.IsNullOrEmpty(o.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, o.KeyPassphrase);
+                    keys.Add(new TrackedKeySource(key, file, t.Authentication));
+                    tried.Add("the key file " + file);
                 }
                 catch (SshPassPhraseNullOrEmptyException ex)
                 {
+                    // ssh would ask; a default key that needs a passphrase is passed over when the agent offers keys.
+                    if (!t.ExplicitKeys && agentKeys.Count > 0) { tried.Add($"the key file {file} (encrypted, passed over)"); continue; }
                     throw new UberspaceException("KeyPassphraseRequired", FailureKind.InvalidArgument,
-                        $"The key '{file}' is encrypted. Give its passphrase with -KeyPassphrase (Read-Host -AsSecureString).", file, ex);
+                        $"The key '{file}' is encrypted. Give its passphrase with -KeyPassphrase (Read-Host -AsSecureString), or add it to your SSH agent (ssh-add).", file, ex);
                 }
                 catch (Exception ex) when (ex is SshException || ex is InvalidOperationException || ex is ArgumentException || ex is System.Security.Cryptography.CryptographicException)
                 {
@@ -116,11 +169,37 @@ namespace UberspaceFlask.Core.Ssh
                 }
             }
             if (keys.Count > 0) methods.Add(new PrivateKeyAuthenticationMethod(t.UserName, keys.ToArray()));
-            if (o.Password != null) methods.Add(new PasswordAuthenticationMethod(t.UserName, o.Password));
+            if (o.Password != null)
+            {
+                methods.Add(new PasswordAuthenticationMethod(t.UserName, o.Password));
+                tried.Add("the password");
+            }
             if (methods.Count == 0)
+            {
+                string what = tried.Count == 0 ? "no agent (IdentityAgent none, or no SSH_AUTH_SOCK) and no key file" : string.Join("; ", tried);
+                if (agentProblem != null)
+                    throw new UberspaceException("AgentUnreachable", FailureKind.ConnectionError,
+                        $"No key to log in to {t.HostName} with: {what}. Start your SSH agent (or check SSH_AUTH_SOCK / IdentityAgent), or give -KeyFile or -Credential.", t.AgentPath);
+                if (t.AgentPath != null)
+                    throw new UberspaceException("NoUsableKey", FailureKind.ObjectNotFound,
+                        $"No key to log in to {t.HostName} with. Tried: {what}. Add a key to the agent (ssh-add), or give -KeyFile or -Credential.", t.AgentPath);
                 throw new UberspaceException("NoCredentials", FailureKind.InvalidArgument,
-                    "No key and no password: give -KeyFile (or put keys in ~/.ssh or an IdentityFile in ~/.ssh/config), or -Credential. SSH agents are not supported.", t.HostName);
+                    $"No key and no password for {t.HostName}. Tried: {what}. Give -KeyFile (or put keys in ~/.ssh, an IdentityFile in ~/.ssh/config, or your SSH agent), or -Credential.", t.HostName);
+            }
             return methods;
+        }
+
+        /// <summary>The public key blob beside a private key file (FILE.pub, as ssh reads it), or null.</summary>
+        static byte[] PublicKeyOf(string privateKeyFile)
+        {
+            try
+            {
+                string pub = privateKeyFile + ".pub";
+                if (!File.Exists(pub)) return null;
+                var parts = File.ReadAllText(pub).Trim().Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                return parts.Length >= 2 ? Convert.FromBase64String(parts[1]) : null;
+            }
+            catch (Exception ex) when (ex is IOException || ex is FormatException || ex is UnauthorizedAccessException) { return null; }
         }
 
         /// <summary>Decides on the host key. Runs on SSH.NET's thread: no I/O but reading files, no callbacks.</summary>
@@ -231,6 +310,12 @@ namespace UberspaceFlask.Core.Ssh
             {
                 throw new UberspaceException("ConnectionFailed", FailureKind.ConnectionError,
                     $"Could not connect to {t.HostName}:{t.Port}: {ex.Message}", t.HostName, ex);
+            }
+            catch (SshConnectionException ex) when (ex.Message.IndexOf("Too many authentication failures", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new UberspaceException("AuthenticationFailed", FailureKind.SecurityError,
+                    $"{t.UserName}@{t.HostName}:{t.Port} closed the connection after too many keys were refused (its MaxAuthTries); " +
+                    "an SSH agent that holds many keys does this. Name the key in ~/.ssh/config (IdentityFile, with IdentitiesOnly yes), or give -KeyFile.", t.HostName, ex);
             }
             catch (SshConnectionException ex)
             {
