@@ -18,13 +18,18 @@ BeforeAll {
     $script:askpass = Join-Path $work 'askpass.sh'
     Set-Content $askpass "#!/bin/sh`necho 'correct horse'`n"
     & chmod 700 $askpass
+    $script:refuse = Join-Path $work 'refuse.sh'
+    Set-Content $refuse "#!/bin/sh`nexit 1`n"
+    & chmod 700 $refuse
 
-    function Start-Agent([string[]] $Names) {
+    function Start-Agent([string[]] $Names, [switch] $Confirm) {
         $sock = Join-Path $work ("agent-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.sock')
-        $out = & ssh-agent -a $sock -s
+        # With -Confirm the agent asks an askpass program that says no (without one, an empty answer counts as yes).
+        $out = if ($Confirm) { & env "SSH_ASKPASS=$refuse" SSH_ASKPASS_REQUIRE=force DISPLAY=none ssh-agent -a $sock -s } else { & ssh-agent -a $sock -s }
         $agentPid = [regex]::Match(($out -join "`n"), 'SSH_AGENT_PID=(\d+)').Groups[1].Value
         foreach ($n in $Names) {
-            & env "SSH_AUTH_SOCK=$sock" "SSH_ASKPASS=$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none ssh-add -q (Join-Path $keys $n) 2>&1 | Out-Null
+            [string[]] $confirmFlag = @(if ($Confirm) { '-c' })
+            & env "SSH_AUTH_SOCK=$sock" "SSH_ASKPASS=$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none ssh-add -q @confirmFlag (Join-Path $keys $n) 2>&1 | Out-Null
         }
         $script:agents += , $agentPid
         $sock
@@ -58,6 +63,10 @@ Describe 'Logging in through the SSH agent' -Tag Integration {
         $r = Invoke-Client $connect -Sock (Start-Agent @($Name))
         $r.Lines | Should -Contain 'WHO isabell'
         $r.Lines | Should -Contain "AUTH agent key $Label $(Get-Sha256 $Name) (uf-$Name)"
+    }
+    It 'an agent that refuses to sign (a key added with -c, nobody to confirm): AgentSignFailed' {
+        $r = Invoke-Client $connect -Sock (Start-Agent @('ed25519') -Confirm)
+        $r.Lines | Should -Contain 'ERROR AgentSignFailed,UberspaceFlask.Commands.NewUberspaceSessionCommand'
     }
     It 'a key that is encrypted on disk: the agent signs, the module never needs the passphrase' {
         $r = Invoke-Client $connect -Sock (Start-Agent @('named'))

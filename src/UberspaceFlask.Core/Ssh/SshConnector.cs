@@ -296,6 +296,12 @@ namespace UberspaceFlask.Core.Ssh
             {
                 throw new UberspaceException(verdict.ErrorId, FailureKind.SecurityError, verdict.Message, KnownHosts.HostKeyName(t.HostName, t.Port), ex);
             }
+            catch (IOException ex) when (t.AgentPath != null)
+            {
+                // Raised from an agent key's Sign inside SSH.NET's authentication: the agent refused or went away.
+                throw new UberspaceException("AgentSignFailed", FailureKind.SecurityError,
+                    $"The SSH agent could not sign the login to {t.HostName}: {ex.Message}. A key added with confirmation (ssh-add -c) needs it confirmed; check that the agent still runs.", t.AgentPath, ex);
+            }
             catch (SshAuthenticationException ex)
             {
                 throw new UberspaceException("AuthenticationFailed", FailureKind.SecurityError,
