@@ -123,7 +123,5 @@ namespace UberspaceFlask.Core.Diagnosis
             var lines = text.Split('\n');
             return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - n)));
         }
-
-        public static List<CheckResult> Run(HostShell shell, DiagnosisSpec spec) => new DeploymentChecks(Probe(shell, spec), spec).All();
     }
 }
