@@ -102,6 +102,12 @@ Describe 'A file edited by hand is not overwritten without -Force' -Tag Integrat
         # Re-run with the same inputs: the file the module wrote is its own again, no -Force needed.
         ($app | New-UwsgiConfig -Port 10501 -MountPath /defects -ErrorAction Stop).Changed | Should -BeFalse
     }
+    It 'a symbolic link where the backup goes is replaced, never written through' {
+        Invoke-Host 'echo "env = AGAIN=1" >> defects/uwsgi.ini; rm -f defects/uwsgi.ini.uf-backup backup_elsewhere; ln -s ~/backup_elsewhere defects/uwsgi.ini.uf-backup' | Out-Null
+        $app | New-UwsgiConfig -Port 10501 -MountPath /defects -Force -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null
+        Invoke-Host 'test -e backup_elsewhere && echo written-through; test -L defects/uwsgi.ini.uf-backup && echo still-a-link; grep -c "env = AGAIN=1" defects/uwsgi.ini.uf-backup' |
+            Should -Be "1`n"
+    }
 }
 
 Describe 'The venv check can fail' -Tag Integration {

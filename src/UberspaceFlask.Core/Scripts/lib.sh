@@ -62,7 +62,8 @@ write_file() {
 		return 1
 	fi
 	if [ -n "$3" ] && [ -e "$1" ]; then
-		if ! cp -- "$1" "$3"; then
+		# The backup is written fresh too: a link where it goes is removed, never written through.
+		if ! rm -f -- "$3" || ! cp -- "$1" "$3"; then
 			rm -f -- "$uf_tmp"
 			return 1
 		fi
