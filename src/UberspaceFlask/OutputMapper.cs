@@ -1,5 +1,9 @@
 using System;
+using System.Linq;
+using UberspaceFlask.Core.Apps;
+using UberspaceFlask.Core.Diagnosis;
 using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Uwsgi;
 using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask
@@ -13,6 +17,65 @@ namespace UberspaceFlask
     /// </summary>
     static class OutputMapper
     {
+        internal static FlaskApp App(FlaskAppSpec spec, FlaskAppPlan plan, string location, UberspaceSession session, bool changed) => new FlaskApp
+        {
+            Name = spec.Name,
+            AppPath = plan.AppPath,
+            EntryModule = spec.EntryModule,
+            VenvPath = plan.VenvPath,
+            Python = plan.Python,
+            Message = spec.Message,
+            Location = location,
+            Session = session,
+            Changed = changed,
+        };
+
+        internal static UwsgiConfig Uwsgi(UwsgiPlan plan, string location, UberspaceSession session, bool changed) => new UwsgiConfig
+        {
+            Name = plan.Name,
+            AppPath = plan.AppPath,
+            ConfigPath = plan.Ini.Path,
+            Port = plan.Port,
+            MountPath = plan.MountPath,
+            UwsgiPath = plan.UwsgiPath,
+            VenvPath = plan.VenvPath,
+            Plugins = plan.Plugins.ToArray(),
+            Location = location,
+            Session = session,
+            Changed = changed,
+        };
+
+        internal static SupervisorService Service(SupervisorPlan plan, SupervisorOutcome outcome, string location, UberspaceSession session) => new SupervisorService
+        {
+            Name = plan.Name,
+            State = outcome.Status?.State ?? SupervisorState.Unknown,
+            Pid = outcome.Status?.Pid,
+            Uptime = outcome.Status?.Uptime,
+            ConfigPath = plan.Ini.Path,
+            AppPath = plan.AppPath,
+            Port = plan.Port,
+            MountPath = plan.MountPath,
+            Location = location,
+            Session = session,
+            Changed = outcome.Changed,
+            Restarted = outcome.Restarted,
+            Ready = outcome.Changed || SupervisorState.IsUp(outcome.Status?.State),
+            Reason = outcome.Reason,
+            // Nothing changed, so the backends the probe read are still what Set-WebBackend would read.
+            BackendList = outcome.Changed ? null : Snapshot(plan.BackendList),
+        };
+
+        internal static FlaskDeploymentCheck Check(CheckResult r, string appPath, string location) => new FlaskDeploymentCheck
+        {
+            Check = r.Check,
+            Status = r.Status.ToString(),
+            Message = r.Message,
+            Fix = r.Fix,
+            Detail = r.Detail,
+            AppPath = appPath,
+            Location = location,
+        };
+
         internal static SupervisorService Service(ServiceInfo i, string location, UberspaceSession session) => new SupervisorService
         {
             Name = i.Status.Name,

@@ -32,7 +32,7 @@ namespace UberspaceFlask.Core
             Content = GeneratedFile.Seal(content, path);
             Existing = existing ?? HostFile.Missing;
             if (!Existing.Exists) Kind = ChangeKind.Create;
-            else if (!Existing.IsLink && GeneratedFile.SameContent(Existing.Text, Content)) Kind = ChangeKind.Unchanged;
+            else if (!Existing.IsLink && Existing.Text == Content) Kind = ChangeKind.Unchanged;
             else Kind = ChangeKind.Update;
             // A file this module wrote and nobody touched since may be replaced; anything else is the user's.
             HandEdited = Kind == ChangeKind.Update && (Existing.IsLink || !GeneratedFile.IsUntouched(Existing.Text));

@@ -34,8 +34,6 @@ namespace UberspaceFlask.Core
             return rest == Hash(body);
         }
 
-        public static bool SameContent(string existing, string content) => existing == content;
-
         /// <summary>The text without its seal line, for diff summaries (the seal changes with every other line).</summary>
         public static string Body(string text)
         {

@@ -105,8 +105,11 @@ namespace UberspaceFlask.Core.Supervisor
     /// <summary>~/etc/services.d/NAME.ini, reread + update, and the wait until the app answers.</summary>
     public static class SupervisorServiceRegistrar
     {
-        public static SupervisorFacts Probe(HostShell shell, SupervisorSpec spec) => Probe(shell, spec, false) is var f && !MasterSuffices(f)
-            ? Probe(shell, spec, true) : f;
+        public static SupervisorFacts Probe(HostShell shell, SupervisorSpec spec)
+        {
+            var facts = Probe(shell, spec, askSupervisor: false);
+            return MasterSuffices(facts) ? facts : Probe(shell, spec, askSupervisor: true);
+        }
 
         /// <summary>
         /// Whether uWSGI's master, reporting for itself, tells all the plan needs: the service's ini runs this app, and

@@ -65,18 +65,7 @@ namespace UberspaceFlask.Commands
                     FlaskAppScaffolder.Apply(shell, spec, plan);
                 }
                 else WriteVerbose($"{plan.AppPath} is up to date.");
-                WriteObject(new FlaskApp
-                {
-                    Name = spec.Name,
-                    AppPath = plan.AppPath,
-                    EntryModule = spec.EntryModule,
-                    VenvPath = plan.VenvPath,
-                    Python = plan.Python,
-                    Message = spec.Message,
-                    Location = shell.Where,
-                    Session = Session,
-                    Changed = plan.Changes.Count > 0,
-                });
+                WriteObject(OutputMapper.App(spec, plan, shell.Where, Session, plan.Changes.Count > 0));
             });
         }
     }

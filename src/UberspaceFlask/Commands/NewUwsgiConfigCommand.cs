@@ -66,20 +66,7 @@ namespace UberspaceFlask.Commands
                     if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
                     UwsgiConfigWriter.Apply(shell, plan);
                 }
-                WriteObject(new UwsgiConfig
-                {
-                    Name = plan.Name,
-                    AppPath = plan.AppPath,
-                    ConfigPath = plan.Ini.Path,
-                    Port = plan.Port,
-                    MountPath = plan.MountPath,
-                    UwsgiPath = plan.UwsgiPath,
-                    VenvPath = plan.VenvPath,
-                    Plugins = System.Linq.Enumerable.ToArray(plan.Plugins),
-                    Location = shell.Where,
-                    Session = Session,
-                    Changed = plan.Changes.Count > 0,
-                });
+                WriteObject(OutputMapper.Uwsgi(plan, shell.Where, Session, plan.Changes.Count > 0));
             });
         }
     }

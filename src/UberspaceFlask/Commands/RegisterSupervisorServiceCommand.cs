@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using UberspaceFlask.Core.Supervisor;
 
@@ -50,27 +49,8 @@ namespace UberspaceFlask.Commands
                 var plan = SupervisorServiceRegistrar.Plan(spec, SupervisorServiceRegistrar.Probe(shell, spec));
                 if (plan.Changes.Count > 0 && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
                 var outcome = SupervisorServiceRegistrar.Apply(shell, plan);
-                var status = outcome.Status;
                 Session?.SawService(spec.Name);
-                WriteObject(new SupervisorService
-                {
-                    Name = spec.Name,
-                    State = status?.State ?? SupervisorState.Unknown,
-                    Pid = status?.Pid,
-                    Uptime = status?.Uptime,
-                    ConfigPath = plan.Ini.Path,
-                    AppPath = plan.AppPath,
-                    Port = plan.Port,
-                    MountPath = plan.MountPath,
-                    Location = shell.Where,
-                    Session = Session,
-                    Changed = outcome.Changed,
-                    Restarted = outcome.Restarted,
-                    Ready = outcome.Changed || SupervisorState.IsUp(status?.State),
-                    Reason = outcome.Reason,
-                    // Nothing changed, so the backends the probe read are still what Set-WebBackend would read.
-                    BackendList = outcome.Changed ? null : OutputMapper.Snapshot(plan.BackendList),
-                });
+                WriteObject(OutputMapper.Service(plan, outcome, shell.Where, Session));
             });
         }
     }

@@ -41,18 +41,7 @@ namespace UberspaceFlask.Commands
                 var shell = OpenShell(Session);
                 var facts = DeploymentDiagnosis.Probe(shell, spec);
                 foreach (var r in new DeploymentChecks(facts, spec).All())
-                {
-                    WriteObject(new FlaskDeploymentCheck
-                    {
-                        Check = r.Check,
-                        Status = r.Status.ToString(),
-                        Message = r.Message,
-                        Fix = r.Fix,
-                        Detail = r.Detail,
-                        AppPath = facts.AppPath,
-                        Location = shell.Where,
-                    });
-                }
+                    WriteObject(OutputMapper.Check(r, facts.AppPath, shell.Where));
             });
         }
     }
