@@ -28,6 +28,13 @@
         'Remove-WebBackend'
         'Remove-FlaskApp'
         'Test-FlaskDeployment'
+        'Publish-FlaskApp'
+        'Undo-FlaskDeployment'
+        'Get-FlaskRelease'
+        'Remove-FlaskRelease'
+        'Set-FlaskSecret'
+        'Get-FlaskSecret'
+        'Remove-FlaskSecret'
     )
     FormatsToProcess     = @('UberspaceFlask.Format.ps1xml')
     FunctionsToExport    = @()

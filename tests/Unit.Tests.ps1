@@ -154,13 +154,18 @@ Describe 'Rendering the app' {
         (Get-CoreType TemplateRenderer)::Render('style.css', (New-Model @{}), $null) | Should -Match 'color: blue;'
     }
     It 'renders a supervisord program with startsecs and group stop/kill' {
-        $ini = (Get-CoreType TemplateRenderer)::Render('supervisor.ini', (New-Model @{ name = 'flask'; directory = '%(ENV_HOME)s/basic_flask'; command = '%(ENV_HOME)s/basic_flask/ENV/bin/uwsgi uwsgi.ini'; start_seconds = 60 }), $null)
+        $ini = (Get-CoreType TemplateRenderer)::Render('supervisor.ini', (New-Model @{ name = 'flask'; directory = '%(ENV_HOME)s/basic_flask'; command = '%(ENV_HOME)s/basic_flask/ENV/bin/uwsgi uwsgi.ini'; start_seconds = 60; autostart = 'true' }), $null)
         $ini | Should -Match '(?m)^\[program:flask\]$'
+        $ini | Should -Not -Match 'autostart'
         $ini | Should -Match '(?m)^directory=%\(ENV_HOME\)s/basic_flask$'
         $ini | Should -Match '(?m)^command=%\(ENV_HOME\)s/basic_flask/ENV/bin/uwsgi uwsgi.ini$'
         $ini | Should -Match '(?m)^startsecs=60$'
         $ini | Should -Match '(?m)^stopasgroup=true$'
         $ini | Should -Match '(?m)^killasgroup=true$'
+    }
+    It 'renders an idle publish slot with autostart=false' {
+        $ini = (Get-CoreType TemplateRenderer)::Render('supervisor.ini', (New-Model @{ name = 'shop-b'; directory = '%(ENV_HOME)s/apps/shop'; command = '/usr/bin/uwsgi slot-b.ini'; start_seconds = 5; autostart = 'false' }), $null)
+        $ini | Should -Match '(?m)^autostart=false$'
     }
     It 'takes a user''s override template by file name' {
         Set-Content -Path (Join-Path $TestDrive 'style.css.liquid') -Value 'h1 { color: {{ colour }}; }'

@@ -124,5 +124,49 @@ namespace UberspaceFlask
 
         internal static BackendListSnapshot Snapshot(string text) =>
             text == null ? null : new BackendListSnapshot(new WebBackendListSnapshot(text, DateTime.UtcNow));
-    }
+    
+        internal static FlaskPublishResult Publish(UberspaceFlask.Core.Releases.PublishResult r, UberspaceSession session) => new FlaskPublishResult
+        {
+            Name = r.Name,
+            Location = r.Where,
+            Status = r.Status.ToString(),
+            ReleaseId = r.ReleaseId,
+            PreviousReleaseId = r.PreviousReleaseId,
+            FailedPhase = r.FailedPhase,
+            VenvReused = r.VenvReused,
+            LiveSlot = r.LiveSlot,
+            LivePort = r.LivePort,
+            FilesUploaded = r.FilesUploaded,
+            FilesLinked = r.FilesLinked,
+            FilesRemoved = r.FilesRemoved,
+            BytesUploaded = r.BytesUploaded,
+            Duration = r.Duration,
+            PhaseSeconds = r.PhaseDurations.ToDictionary(p => p.Key, p => Math.Round(p.Value.TotalSeconds, 3)),
+            LogTail = r.LogTail,
+            PrunedReleases = r.Pruned.ToArray(),
+            Message = r.Error?.Message,
+            Session = session,
+        };
+
+        internal static FlaskRelease Release(string app, UberspaceFlask.Core.Releases.ReleaseInfo info, UberspaceFlask.Core.Releases.PublishState state,
+            string location, UberspaceSession session) => new FlaskRelease
+        {
+            Name = app,
+            ReleaseId = info.Id,
+            Created = info.CreatedUtc,
+            Status = info.Id == state.Current ? "current" : info.Id == state.Previous ? "previous"
+                : info.Status == UberspaceFlask.Core.Releases.ReleaseStatus.Good ? "good" : "failed",
+            FailedPhase = info.FailedPhase,
+            Venv = info.Venv,
+            SizeKiB = info.SizeKiB,
+            Entry = info.Entry,
+            Location = location,
+            Session = session,
+        };
+
+        internal static FlaskSecret Secret(string app, UberspaceFlask.Core.Releases.SecretEntry e, string location) => new FlaskSecret
+        {
+            App = app, Name = e.Name, Fingerprint = "SHA256:" + e.Sha256, Location = location,
+        };
+}
 }

@@ -161,4 +161,66 @@ namespace UberspaceFlask
         public string Location { get; internal set; }
         public override string ToString() => $"{Check}: {Status} - {Message}";
     }
+
+    /// <summary>What Publish-FlaskApp or Undo-FlaskDeployment did on one host.</summary>
+    public sealed class FlaskPublishResult
+    {
+        internal FlaskPublishResult() { }
+        public string Name { get; internal set; }
+        public string Location { get; internal set; }
+        /// <summary>Deployed, Unchanged, Failed, RolledBack (switched, failed the frontend check, switched back) or Restored (an undo).</summary>
+        public string Status { get; internal set; }
+        public string ReleaseId { get; internal set; }
+        public string PreviousReleaseId { get; internal set; }
+        /// <summary>upload, import-gate, health-gate, switch; null unless it failed.</summary>
+        public string FailedPhase { get; internal set; }
+        public bool VenvReused { get; internal set; }
+        /// <summary>The slot (a or b) and port that serve afterwards.</summary>
+        public string LiveSlot { get; internal set; }
+        public int? LivePort { get; internal set; }
+        public int FilesUploaded { get; internal set; }
+        public int FilesLinked { get; internal set; }
+        public int FilesRemoved { get; internal set; }
+        public long BytesUploaded { get; internal set; }
+        public TimeSpan Duration { get; internal set; }
+        /// <summary>Seconds per phase: upload, venv-and-import-gate, health-gate, switch, cleanup.</summary>
+        public System.Collections.Generic.Dictionary<string, double> PhaseSeconds { get; internal set; }
+        /// <summary>The end of the failed step's output (pip, the import, the app's stderr); null on success.</summary>
+        public string LogTail { get; internal set; }
+        public string[] PrunedReleases { get; internal set; }
+        /// <summary>The message of the error reported beside a failed result.</summary>
+        public string Message { get; internal set; }
+        public UberspaceSession Session { get; internal set; }
+        public override string ToString() => $"{Name} {ReleaseId} {Status}";
+    }
+
+    /// <summary>One release of a published app.</summary>
+    public sealed class FlaskRelease
+    {
+        internal FlaskRelease() { }
+        public string Name { get; internal set; }
+        public string ReleaseId { get; internal set; }
+        public DateTime Created { get; internal set; }
+        /// <summary>current, previous, good (went live once) or failed.</summary>
+        public string Status { get; internal set; }
+        public string FailedPhase { get; internal set; }
+        public string Venv { get; internal set; }
+        public long? SizeKiB { get; internal set; }
+        public string Entry { get; internal set; }
+        public string Location { get; internal set; }
+        public UberspaceSession Session { get; internal set; }
+        public override string ToString() => ReleaseId;
+    }
+
+    /// <summary>A secret of a published app: its name and the SHA-256 of its value, never the value.</summary>
+    public sealed class FlaskSecret
+    {
+        internal FlaskSecret() { }
+        public string App { get; internal set; }
+        public string Name { get; internal set; }
+        /// <summary>"SHA256:" and the hex digest of the value's bytes.</summary>
+        public string Fingerprint { get; internal set; }
+        public string Location { get; internal set; }
+        public override string ToString() => Name;
+    }
 }

@@ -26,12 +26,15 @@ namespace UberspaceFlask.Core.Host
 
         public static HostScript Get(string name) => Loaded.GetOrAdd(name, n => new HostScript(n, Resource("lib") + "\n" + Resource(n)));
 
-        static string Resource(string name)
+        static string Resource(string name) => Embedded(name.Replace('/', '.') + ".sh");
+
+        /// <summary>Another file of the Scripts folder, sent as content rather than run ("releases.uf_wsgi.py").</summary>
+        public static string Embedded(string fileName)
         {
-            string resource = "UberspaceFlask.Scripts." + name.Replace('/', '.') + ".sh";
+            string resource = "UberspaceFlask.Scripts." + fileName;
             using (var s = typeof(HostScript).Assembly.GetManifestResourceStream(resource))
             {
-                if (s == null) throw new ArgumentException("No embedded script named " + name, nameof(name));
+                if (s == null) throw new ArgumentException("No embedded script file " + fileName, nameof(fileName));
                 using (var r = new StreamReader(s)) return r.ReadToEnd();
             }
         }
@@ -71,6 +74,9 @@ namespace UberspaceFlask.Core.Host
             var bytes = new UTF8Encoding(false).GetBytes(text);
             return new ScriptArgument(Convert.ToBase64String(bytes), $"<{bytes.Length} bytes>");
         }
+
+        /// <summary>Bytes already in base64, shown only by their size.</summary>
+        public static ScriptArgument Base64(string base64, int byteCount) => new ScriptArgument(base64, $"<{byteCount} bytes>");
 
         public static implicit operator ScriptArgument(string value) => Of(value);
     }

@@ -34,7 +34,7 @@ namespace UberspaceFlask.Core.Host
         }
 
         /// <summary>Runs a host script; every script reports the home in its "host" section, which the transport learns.</summary>
-        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null)
+        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)
         {
             Cancellation.ThrowIfCancellationRequested();
             var script = HostScript.Get(name);
@@ -42,7 +42,7 @@ namespace UberspaceFlask.Core.Host
             string marker = HostScript.NewMarker();
             string display = script.Display(list);
             Log.Verbose($"[{Where}] $ {display}");
-            var r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation);
+            var r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input);
             if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
             var output = new ScriptOutput(r.Stdout, marker);
             if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))
@@ -53,9 +53,9 @@ namespace UberspaceFlask.Core.Host
         public ScriptResult RunScript(string name, params ScriptArgument[] args) => RunScript(name, (IEnumerable<ScriptArgument>)args);
 
         /// <summary>Runs a script that must succeed; otherwise throws errorId with its output.</summary>
-        public ScriptResult RunScriptChecked(string name, string errorId, string what, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null)
+        public ScriptResult RunScriptChecked(string name, string errorId, string what, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)
         {
-            var r = RunScript(name, args, timeout);
+            var r = RunScript(name, args, timeout, input);
             if (r.ExitStatus != 0) throw r.Failure(errorId, what, Where);
             return r;
         }

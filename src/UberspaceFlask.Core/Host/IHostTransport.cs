@@ -24,9 +24,10 @@ namespace UberspaceFlask.Core.Host
 
         /// <summary>
         /// Runs a POSIX sh command line with ~/bin on PATH, in the home directory, with no stdin.
-        /// Cancelling or timing out stops the command on the host.
+        /// Cancelling or timing out stops the command on the host. input (one line, or null) reaches the command as the
+        /// environment variable UF_INPUT, never in an argument list, which every account on a host can read.
         /// </summary>
-        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation);
+        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null);
     }
 
     /// <summary>The result of one command run on a host.</summary>

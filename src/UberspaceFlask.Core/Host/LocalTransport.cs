@@ -22,7 +22,7 @@ namespace UberspaceFlask.Core.Host
         public string KnownHome { get; private set; }
         public void LearnHome(string home) => KnownHome = home;
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null)
         {
             if (command == null) throw new ArgumentNullException(nameof(command));
             // The script goes in on stdin, so no argument escaping is involved at all. The braces make sh read the
@@ -38,6 +38,7 @@ namespace UberspaceFlask.Core.Host
                 StandardErrorEncoding = new UTF8Encoding(false),
                 WorkingDirectory = Directory.Exists(KnownHome) ? KnownHome : "/",
             };
+            if (input != null) psi.EnvironmentVariables["UF_INPUT"] = input;
             var sw = Stopwatch.StartNew();
             using (var p = Process.Start(psi))
             {

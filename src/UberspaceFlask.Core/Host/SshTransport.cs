@@ -45,16 +45,18 @@ namespace UberspaceFlask.Core.Host
         /// Wraps a command so it dies with its channel: it runs in its own process group, and a watcher kills that
         /// group when the channel's stdin closes (Ctrl+C and timeouts close it; so does a dropped connection).
         /// </summary>
-        public static string Wrap(string command)
+        public static string Wrap(string command, bool withInput = false)
         {
             string inner = HostCommand.Prelude + "\n" + command;
-            return "exec 3<&0 </dev/null; " +
+            // The input line comes first on stdin; read(1) takes it byte by byte, leaving the rest for the watcher.
+            return (withInput ? "IFS= read -r UF_INPUT || exit 90; export UF_INPUT; " : "") +
+                   "exec 3<&0 </dev/null; " +
                    "setsid /bin/sh -c " + ShellQuote.Quote(inner) + " 3<&- & c=$!; " +
                    "{ cat <&3 >/dev/null 2>&1; kill -TERM -$c 2>/dev/null; sleep 2; kill -KILL -$c 2>/dev/null; } >/dev/null 2>&1 & w=$!; " +
                    "exec 3<&-; wait $c; s=$?; kill $w 2>/dev/null; exit $s";
         }
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null)
         {
             lock (_gate)
             {
@@ -62,11 +64,17 @@ namespace UberspaceFlask.Core.Host
                 var sw = Stopwatch.StartNew();
                 try
                 {
-                    using (var cmd = _ssh.CreateCommand(Wrap(command)))
+                    using (var cmd = _ssh.CreateCommand(Wrap(command, input != null)))
                     {
                         var ar = cmd.BeginExecute();
                         using (var stdin = cmd.CreateInputStream())
                         {
+                            if (input != null)
+                            {
+                                var line = System.Text.Encoding.UTF8.GetBytes(input + "\n");
+                                stdin.Write(line, 0, line.Length);
+                                stdin.Flush();
+                            }
                             var deadline = DateTime.UtcNow + timeout;
                             while (!ar.AsyncWaitHandle.WaitOne(50))
                             {

@@ -33,6 +33,7 @@ namespace UberspaceFlask.Core.Supervisor
                 ["directory"] = HostPaths.ForSupervisor(home, appPath),
                 ["command"] = HostPaths.ForSupervisor(home, uwsgiPath) + " " + Uwsgi.UwsgiIni.FileName,
                 ["start_seconds"] = startSeconds,
+                ["autostart"] = "true",
             };
             return TemplateRenderer.Render("supervisor.ini", model, templateDirectory);
         }

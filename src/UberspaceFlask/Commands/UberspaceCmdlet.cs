@@ -41,6 +41,13 @@ namespace UberspaceFlask.Commands
             return new HostShell(_local, new CmdletLog(this), Cancellation);
         }
 
+        /// <summary>A shell for a worker thread: what the core reports is queued for the pipeline thread.</summary>
+        internal HostShell OpenShell(UberspaceSession session, ParallelHosts workers)
+        {
+            var shell = OpenShell(session);
+            return new HostShell(shell.Transport, workers.LogFor(new CmdletLog(this)), Cancellation);
+        }
+
         protected string ResolveLocalPath(string path) =>
             path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
@@ -67,6 +74,10 @@ namespace UberspaceFlask.Commands
         {
             return new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), ex.Target ?? target);
         }
+
+        /// <summary>An error whose target is the host it happened on (the session, or "local"), for cmdlets that act on many.</summary>
+        protected ErrorRecord ToHostErrorRecord(UberspaceException ex, UberspaceSession session) =>
+            new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), (object)session ?? "local");
 
         static ErrorCategory Category(FailureKind kind)
         {

@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>The local side of a publish: the project's files, its entry and its requirements' bytes.</summary>
+    public sealed class ProjectSnapshot
+    {
+        public ProjectSnapshot(List<ProjectFile> files, string entry, string requirements, byte[] requirementsBytes)
+        {
+            Files = files; Entry = entry; Requirements = requirements; RequirementsBytes = requirementsBytes ?? new byte[0];
+        }
+        public List<ProjectFile> Files { get; }
+        public string Entry { get; }
+        /// <summary>Relative path of the requirements file; null for none.</summary>
+        public string Requirements { get; }
+        public byte[] RequirementsBytes { get; }
+
+        public static ProjectSnapshot Read(PublishSpec spec)
+        {
+            var files = ProjectFiles.Read(spec.ProjectPath, spec.SharedPaths);
+            string entry = spec.Entry ?? EntryPoint.Detect(spec.ProjectPath, files);
+            string requirements = spec.Requirements;
+            if (requirements == null && files.Any(f => f.RelativePath == "requirements.txt")) requirements = "requirements.txt";
+            byte[] bytes = null;
+            if (requirements != null)
+            {
+                var file = files.FirstOrDefault(f => f.RelativePath == requirements);
+                if (file == null)
+                    throw new UberspaceException("RequirementsNotFound", FailureKind.ObjectNotFound,
+                        $"The requirements file '{requirements}' is not among the project's files (is it missing or ignored?).", requirements);
+                bytes = System.IO.File.ReadAllBytes(file.FullPath);
+            }
+            return new ProjectSnapshot(files, entry, requirements, bytes);
+        }
+    }
+
+    public enum PublishOutcome { Deployed, Unchanged, Failed, RolledBack, Restored }
+
+    /// <summary>What a publish (or an undo) will do on one host: data, computed without a host.</summary>
+    public sealed class PublishPlan
+    {
+        public PublishSpec Spec { get; set; }
+        public PublishFacts Facts { get; set; }
+        public bool Unchanged { get; set; }
+        /// <summary>An undo: an existing release goes live again; nothing is uploaded and no venv is built.</summary>
+        public bool IsUndo { get; set; }
+        public string ReleaseId { get; set; }
+        public ReleaseInfo Info { get; set; }
+        /// <summary>The release serving now (null on the first publish).</summary>
+        public string CurrentId { get; set; }
+        public string Entry { get; set; }
+        public string Manifest { get; set; }
+        public string Requirements { get; set; }
+        public List<ProjectFile> Upload { get; set; } = new List<ProjectFile>();
+        public List<string> Link { get; set; } = new List<string>();
+        public List<string> Removed { get; set; } = new List<string>();
+        public int Added { get; set; }
+        public string VenvKey { get; set; }
+        public bool VenvReused { get; set; }
+        public string Slot { get; set; }
+        public int SlotPort { get; set; }
+        /// <summary>The uWSGI the new slot runs (known once the venv is there).</summary>
+        public string SlotUwsgi { get; set; }
+        public string LiveSlot { get; set; }
+        public int? LivePort { get; set; }
+        public PublishState NewState { get; set; }
+        public List<string> Prune { get; set; } = new List<string>();
+        public List<string> PruneVenvs { get; set; } = new List<string>();
+        public List<Change> Changes { get; } = new List<Change>();
+        public string BackendCommand => $"uberspace web backend set {Spec.Target} --http --port {SlotPort.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>Pure decisions of Publish-FlaskApp and Undo-FlaskDeployment (unit-tested without a host).</summary>
+    public static class PublishPlanner
+    {
+        public const int KeepFailed = 2;
+
+        public static string VenvKey(PublishSpec spec, string pythonVersion, byte[] requirements) =>
+            ProjectFiles.Sha256(
+                "python=" + pythonVersion + "\nsystem-site-packages=" + (spec.SystemSitePackages ? "yes" : "no") +
+                "\npip=" + string.Join("\u0000", spec.PipArguments) + "\nrequirements=" + ProjectFiles.Sha256(requirements ?? new byte[0])).Substring(0, 16);
+
+        /// <summary>Everything that makes two deploys the same: a re-publish with the same key changes nothing.</summary>
+        public static string DeployKey(PublishSpec spec, string manifest, string entry, string venvKey, string secretsHash, int port, int alternatePort) =>
+            ProjectFiles.Sha256(string.Join("\n", new[]
+            {
+                manifest, "entry=" + entry, "venv=" + venvKey, "secrets=" + secretsHash, "target=" + spec.Target,
+                "health=" + spec.HealthPath, "processes=" + spec.Processes, "threads=" + spec.Threads,
+                "shared=" + string.Join(",", spec.SharedPaths), "ports=" + port + "," + alternatePort,
+                "uwsgi=" + spec.UwsgiPath + "|" + (spec.Plugins == null ? "-" : string.Join(",", spec.Plugins)),
+            }));
+
+        public static (int Port, int Alternate) Ports(PublishSpec spec, PublishFacts facts)
+        {
+            int port = spec.Port ?? facts.State.Port ?? throw new UberspaceException("PortRequired", FailureKind.InvalidArgument,
+                $"The first publish of {spec.Name} on {facts.Where} needs -Port (the first slot's port; the second slot takes -AlternatePort, by default the next one). It is remembered afterwards.", spec.Name);
+            int alt = spec.AlternatePort ?? (spec.Port == null ? facts.State.AlternatePort : null) ?? port + 1;
+            if (alt == port || alt > InputValidation.MaxPort)
+                throw new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, $"The two slots need two ports; give -AlternatePort other than {port}.", alt);
+            return (port, alt);
+        }
+
+        public static PublishPlan Plan(PublishSpec spec, PublishFacts facts, ProjectSnapshot project, DateTime nowUtc, bool breakLock)
+        {
+            if (facts.PythonVersion == null)
+                throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
+                    $"'{spec.Python}' did not run on {facts.Where}: {facts.PythonError}. Give -Python (for example python3.11).", spec.Python);
+            var (port, alt) = Ports(spec, facts);
+            var plan = new PublishPlan { Spec = spec, Facts = facts, Entry = project.Entry, Requirements = project.Requirements };
+            plan.Manifest = ReleaseManifest.Render(project.Files);
+            plan.VenvKey = VenvKey(spec, facts.PythonVersion, project.RequirementsBytes);
+            string key = DeployKey(spec, plan.Manifest, project.Entry, plan.VenvKey, facts.SecretsHash, port, alt);
+            Live(plan, facts, spec);
+
+            var current = facts.Release(plan.CurrentId);
+            if (current != null && current.Key == key && IsServing(plan, facts, spec))
+            {
+                plan.Unchanged = true;
+                plan.ReleaseId = current.Id;
+                plan.Info = current;
+                plan.VenvReused = true;
+                plan.Slot = plan.LiveSlot;
+                plan.SlotPort = plan.LivePort ?? port;
+                return plan;
+            }
+            CheckLock(spec, facts, breakLock);
+
+            plan.ReleaseId = ReleaseInfo.NewId(nowUtc, key);
+            plan.Info = new ReleaseInfo { Id = plan.ReleaseId, CreatedUtc = nowUtc, Status = ReleaseStatus.Staged, Key = key, Venv = plan.VenvKey, Entry = project.Entry };
+            var old = current != null ? facts.CurrentManifest : new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var file in project.Files)
+            {
+                if (old.TryGetValue(file.RelativePath, out var hash) && hash == file.Sha256) plan.Link.Add(file.RelativePath);
+                else
+                {
+                    plan.Upload.Add(file);
+                    if (!old.ContainsKey(file.RelativePath)) plan.Added++;
+                }
+            }
+            var newPaths = new HashSet<string>(project.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
+            plan.Removed = old.Keys.Where(p => !newPaths.Contains(p)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            plan.VenvReused = facts.Venvs.Contains(plan.VenvKey);
+            PlanSlotAndState(plan, facts, port, alt);
+
+            string where = facts.Root ?? spec.Root;
+            long bytes = plan.Upload.Sum(f => f.Size);
+            plan.Changes.Add(new Change("Upload files", $"release {plan.ReleaseId} in {where}/releases: {plan.Added} added, {plan.Upload.Count - plan.Added} changed, {plan.Removed.Count} removed ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes), {plan.Link.Count} unchanged" +
+                Names(" added or changed: ", plan.Upload.Select(f => f.RelativePath)) + Names("; removed: ", plan.Removed)));
+            plan.Changes.Add(plan.VenvReused
+                ? new Change("Reuse venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion})")
+                : new Change("Build venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion}{(project.Requirements != null ? ", pip install -r " + project.Requirements : "")})"));
+            AddSwitchChanges(plan, spec);
+            return plan;
+        }
+
+        /// <summary>Undo-FlaskDeployment: the previous good release (or the named one) through the same gate and switch.</summary>
+        public static PublishPlan PlanUndo(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock)
+        {
+            var (port, alt) = Ports(spec, facts);
+            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true };
+            Live(plan, facts, spec);
+            string id = releaseId ?? facts.State.Previous;
+            var target = facts.Release(id);
+            if (id == null || target == null)
+                throw new UberspaceException("ReleaseNotFound", FailureKind.ObjectNotFound,
+                    releaseId == null ? $"{spec.Name} on {facts.Where} has no previous release to go back to." : $"{spec.Name} on {facts.Where} has no release {releaseId}.", releaseId ?? spec.Name);
+            if (target.Status != ReleaseStatus.Good)
+                throw new UberspaceException("ReleaseNotGood", FailureKind.InvalidOperation,
+                    $"Release {id} of {spec.Name} on {facts.Where} is {target.Status}; only a release that once went live can go live again.", id);
+            if (!facts.Venvs.Contains(target.Venv ?? ""))
+                throw new UberspaceException("ReleaseVenvMissing", FailureKind.ObjectNotFound,
+                    $"The venv of release {id} ({target.Venv}) is gone on {facts.Where}; publish that code again instead.", id);
+            if (id == plan.CurrentId && IsServing(plan, facts, spec))
+            {
+                plan.Unchanged = true; plan.ReleaseId = id; plan.Info = target; plan.VenvReused = true;
+                plan.Slot = plan.LiveSlot; plan.SlotPort = plan.LivePort ?? port;
+                return plan;
+            }
+            CheckLock(spec, facts, breakLock);
+            plan.ReleaseId = id;
+            plan.Info = target;
+            plan.Entry = target.Entry;
+            plan.VenvKey = target.Venv;
+            plan.VenvReused = true;
+            PlanSlotAndState(plan, facts, port, alt);
+            plan.Prune.Clear();
+            plan.PruneVenvs.Clear();
+            AddSwitchChanges(plan, spec);
+            return plan;
+        }
+
+        /// <summary>Remove-FlaskRelease: what pruning with keepReleases would remove now (never current or previous).</summary>
+        public static (List<string> Releases, List<string> Venvs) PlanPrune(PublishFacts facts, int keepReleases, string extraKeepVenv = null)
+        {
+            var keep = new HashSet<string>(StringComparer.Ordinal);
+            if (facts.State.Current != null) keep.Add(facts.State.Current);
+            if (facts.State.Previous != null) keep.Add(facts.State.Previous);
+            foreach (var r in facts.Releases.Where(r => r.Status == ReleaseStatus.Good).OrderByDescending(r => r.Id, StringComparer.Ordinal))
+                if (keep.Count < keepReleases || keep.Contains(r.Id)) keep.Add(r.Id);
+            foreach (var r in facts.Releases.Where(r => r.Status != ReleaseStatus.Good).OrderByDescending(r => r.Id, StringComparer.Ordinal).Take(KeepFailed))
+                keep.Add(r.Id);
+            var prune = facts.Releases.Where(r => !keep.Contains(r.Id)).Select(r => r.Id).ToList();
+            var usedVenvs = new HashSet<string>(facts.Releases.Where(r => keep.Contains(r.Id)).Select(r => r.Venv).Where(v => v != null), StringComparer.Ordinal);
+            if (extraKeepVenv != null) usedVenvs.Add(extraKeepVenv);
+            var venvs = facts.Venvs.Where(v => !usedVenvs.Contains(v)).OrderBy(v => v, StringComparer.Ordinal).ToList();
+            return (prune, venvs);
+        }
+
+        static void Live(PublishPlan plan, PublishFacts facts, PublishSpec spec)
+        {
+            plan.CurrentId = facts.Release(facts.State.Current) != null ? facts.State.Current : null;
+            plan.LiveSlot = plan.CurrentId != null && (facts.State.Slot == "a" || facts.State.Slot == "b") ? facts.State.Slot : null;
+            plan.LivePort = plan.LiveSlot == null ? null : facts.State.PortOf(plan.LiveSlot);
+        }
+
+        /// <summary>The live slot runs and the backend points at its port: nothing to do when the release is the same.</summary>
+        static bool IsServing(PublishPlan plan, PublishFacts facts, PublishSpec spec)
+        {
+            if (plan.LiveSlot == null || plan.LivePort == null) return false;
+            if (!SupervisorState.IsUp(facts.SlotState(plan.LiveSlot, spec.Name))) return false;
+            var entry = facts.Backends.FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.WebPath));
+            return entry != null && entry.Kind == "http" && entry.Port == plan.LivePort;
+        }
+
+        static void CheckLock(PublishSpec spec, PublishFacts facts, bool breakLock)
+        {
+            if (facts.LockHolder != null && !breakLock)
+                throw new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
+                    $"Another publish of {spec.Name} holds the lock on {facts.Where}: {(facts.LockHolder.Length > 0 ? facts.LockHolder : "(holder unknown)")}. " +
+                    "Wait for it; if that client was killed, run again with -BreakLock.", facts.LockHolder);
+        }
+
+        static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt)
+        {
+            plan.Slot = plan.LiveSlot == null ? "a" : PublishLayout.Other(plan.LiveSlot);
+            plan.SlotPort = plan.Slot == "a" ? port : alt;
+            plan.NewState = new PublishState
+            {
+                Current = plan.ReleaseId,
+                Previous = plan.CurrentId != null && plan.CurrentId != plan.ReleaseId ? plan.CurrentId : facts.State.Previous,
+                Slot = plan.Slot, Port = port, AlternatePort = alt, Target = plan.Spec.Target,
+            };
+            // What pruning leaves once this release is current and the one before it previous.
+            var after = new PublishFacts
+            {
+                State = plan.NewState,
+                Releases = facts.Releases.Where(r => r.Id != plan.ReleaseId).Concat(new[] { plan.Info.With(ReleaseStatus.Good) }).ToList(),
+                Venvs = facts.Venvs,
+            };
+            var (releases, venvs) = PlanPrune(after, plan.Spec.KeepReleases, plan.VenvKey);
+            plan.Prune = releases;
+            plan.PruneVenvs = venvs;
+        }
+
+        static void AddSwitchChanges(PublishPlan plan, PublishSpec spec)
+        {
+            string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
+            plan.Changes.Add(new Change("Start slot", $"{slotService} on port {plan.SlotPort} with release {plan.ReleaseId}, then wait for {spec.HealthPath} to answer 2xx/3xx"));
+            plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot"));
+            if (plan.LiveSlot != null)
+                plan.Changes.Add(new Change("Stop slot", $"{PublishLayout.SlotService(spec.Name, plan.LiveSlot)} on port {plan.LivePort} (release {plan.CurrentId}), {spec.GraceSeconds} s after the switch"));
+            foreach (var id in plan.Prune) plan.Changes.Add(new Change("Remove release", $"{plan.Facts.Root ?? spec.Root}/releases/{id}"));
+            foreach (var v in plan.PruneVenvs) plan.Changes.Add(new Change("Remove venv", $"{plan.Facts.Root ?? spec.Root}/venvs/{v}"));
+        }
+
+        static string Names(string prefix, IEnumerable<string> names)
+        {
+            var list = names.ToList();
+            if (list.Count == 0) return "";
+            var shown = list.Take(20).ToList();
+            return prefix + string.Join(", ", shown) + (list.Count > shown.Count ? $" and {list.Count - shown.Count} more" : "");
+        }
+    }
+}

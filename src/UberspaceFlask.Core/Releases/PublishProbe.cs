@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>What a host says about an app's releases: one round trip (releases/probe.sh).</summary>
+    public sealed class PublishFacts
+    {
+        public string Where { get; set; }
+        public string Home { get; set; }
+        public string User { get; set; }
+        /// <summary>The publish directory, absolute.</summary>
+        public string Root { get; set; }
+        /// <summary>"3.11.7"; null when the python did not run.</summary>
+        public string PythonVersion { get; set; }
+        public string PythonError { get; set; }
+        public PublishState State { get; set; } = new PublishState();
+        /// <summary>The lock's holder line when a publish holds it; null when free.</summary>
+        public string LockHolder { get; set; }
+        public List<ReleaseInfo> Releases { get; set; } = new List<ReleaseInfo>();
+        public HashSet<string> Venvs { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>SHA-256 of the secrets file; "" when there is none.</summary>
+        public string SecretsHash { get; set; } = "";
+        /// <summary>The current release's manifest: path to hash.</summary>
+        public Dictionary<string, string> CurrentManifest { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        public Dictionary<string, SupervisorProgramStatus> Slots { get; set; } = new Dictionary<string, SupervisorProgramStatus>(StringComparer.Ordinal);
+        public List<WebBackendEntry> Backends { get; set; } = new List<WebBackendEntry>();
+        public int BackendsExit { get; set; }
+        public string BackendsText { get; set; } = "";
+
+        public ReleaseInfo Release(string id) => id == null ? null : Releases.FirstOrDefault(r => r.Id == id);
+        public string SlotState(string slot, string name) =>
+            Slots.TryGetValue(PublishLayout.SlotService(name, slot), out var s) ? s.State : SupervisorState.NotFound;
+    }
+
+    public static class PublishProbe
+    {
+        public static PublishFacts Run(HostShell shell, string name, string python)
+        {
+            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, python }, TimeSpan.FromSeconds(60));
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseProbeFailed", "Reading the app's releases", shell.Where);
+            return Read(r.Output, name, shell.Where);
+        }
+
+        /// <summary>Reads the probe's sections into facts (no host: unit-testable with a captured output).</summary>
+        public static PublishFacts Read(ScriptOutput o, string name, string where)
+        {
+            var f = new PublishFacts { Where = where };
+            var host = o.Facts("host");
+            f.Home = host.TryGetValue("home", out var h) ? HostPaths.Normalize(h) : null;
+            f.Root = o.Facts("root").TryGetValue("root", out var root) ? root : (host.TryGetValue("root", out var r2) ? r2 : null);
+            string py = o.Text("python").Trim();
+            if (System.Text.RegularExpressions.Regex.IsMatch(py, @"\A\d+\.\d+(\.\d+)?\S*\z")) f.PythonVersion = py; else f.PythonError = py;
+            f.State = PublishState.Read(o.Text("state"));
+            string lockText = o.Text("lock");
+            if (lockText.StartsWith("held", StringComparison.Ordinal))
+                f.LockHolder = lockText.Substring(4).Trim();
+            foreach (var section in o.Names.Where(n => n.StartsWith("info:", StringComparison.Ordinal)).Distinct())
+            {
+                string id = section.Substring(5);
+                if (ReleaseInfo.IsId(id)) f.Releases.Add(ReleaseInfo.Read(id, o.Text(section)));
+            }
+            f.Releases = f.Releases.OrderBy(x => x.Id, StringComparer.Ordinal).ToList();
+            foreach (var v in o.Text("venvs").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)) f.Venvs.Add(v);
+            f.SecretsHash = o.Text("secrets").Trim();
+            f.CurrentManifest = ReleaseManifest.Read(o.Text("manifest"));
+            foreach (var s in SupervisorStatusParser.Parse(o.Text("status"))) f.Slots[s.Name] = s;
+            f.BackendsExit = o.Exit("backends-exit");
+            f.BackendsText = o.Text("backends");
+            if (f.BackendsExit == 0) f.Backends = WebBackendList.Parse(f.BackendsText);
+            return f;
+        }
+    }
+}

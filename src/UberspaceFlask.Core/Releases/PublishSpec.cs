@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>Where an app's releases live on a host, and the names of its two slots.</summary>
+    public static class PublishLayout
+    {
+        public static string RootFor(string name) => "~/apps/" + name;
+        public static string SlotService(string name, string slot) => name + "-" + slot;
+        public static string Other(string slot) => slot == "a" ? "b" : "a";
+    }
+
+    /// <summary>Publish-FlaskApp's input, validated once before any I/O; never changed afterwards.</summary>
+    public sealed class PublishSpec
+    {
+        PublishSpec() { }
+        public string Name { get; private set; }
+        public string Root { get; private set; }
+        public string ProjectPath { get; private set; }
+        /// <summary>null: detect as `flask` does.</summary>
+        public string Entry { get; private set; }
+        /// <summary>Relative to the project; null for none ("requirements.txt" when it exists and none was given).</summary>
+        public string Requirements { get; private set; }
+        public string Python { get; private set; }
+        public IReadOnlyList<string> PipArguments { get; private set; }
+        public bool SystemSitePackages { get; private set; }
+        public int? Port { get; private set; }
+        public int? AlternatePort { get; private set; }
+        public string WebPath { get; private set; }
+        public string Domain { get; private set; }
+        public string HealthPath { get; private set; }
+        public int HealthTimeoutSeconds { get; private set; }
+        public int Processes { get; private set; }
+        public int Threads { get; private set; }
+        public IReadOnlyList<string> SharedPaths { get; private set; }
+        public int KeepReleases { get; private set; }
+        /// <summary>The frontend's base URL without a trailing slash; null: https://DOMAIN or https://USER.uber.space.</summary>
+        public string FrontendUrl { get; private set; }
+        public string UwsgiPath { get; private set; }
+        /// <summary>null: python3 for a system uWSGI, none for the venv's.</summary>
+        public IReadOnlyList<string> Plugins { get; private set; }
+        public int GraceSeconds { get; private set; }
+        public string Target => WebBackendList.TargetFor(Domain, WebPath);
+
+        public static PublishSpec Create(string name, string projectPath, string entry, string requirements, string python,
+            IEnumerable<string> pipArguments, bool systemSitePackages, int? port, int? alternatePort, string webPath, string domain,
+            string healthPath, int healthTimeoutSeconds, int processes, int threads, IEnumerable<string> sharedPaths, int keepReleases,
+            string frontendUrl, string uwsgiPath, IEnumerable<string> plugins, int graceSeconds = 2)
+        {
+            var spec = new PublishSpec
+            {
+                Name = InputValidation.AppName(name),
+                ProjectPath = projectPath,
+                Entry = string.IsNullOrEmpty(entry) ? null : EntryPoint.Validate(entry),
+                Requirements = string.IsNullOrEmpty(requirements) ? null : RelativePath(requirements, "InvalidRequirementsPath"),
+                Python = string.IsNullOrEmpty(python) ? "python3" : InputValidation.HostPath(python, "InvalidPythonPath"),
+                PipArguments = (pipArguments ?? Enumerable.Empty<string>()).Select(InputValidation.PipArgument).ToList(),
+                SystemSitePackages = systemSitePackages,
+                Port = port == null ? (int?)null : InputValidation.Port(port.Value),
+                AlternatePort = alternatePort == null ? (int?)null : InputValidation.Port(alternatePort.Value),
+                WebPath = InputValidation.MountPath(string.IsNullOrEmpty(webPath) ? "/" : webPath, "InvalidWebPath"),
+                Domain = string.IsNullOrEmpty(domain) ? null : InputValidation.Domain(domain),
+                HealthPath = InputValidation.MountPath(string.IsNullOrEmpty(healthPath) ? "/" : healthPath, "InvalidHealthPath"),
+                HealthTimeoutSeconds = InputValidation.Range(healthTimeoutSeconds, 1, 3600, "InvalidHealthTimeout", "-HealthTimeoutSeconds"),
+                Processes = InputValidation.Range(processes, 1, 64, "InvalidProcesses", "-Processes"),
+                Threads = InputValidation.Range(threads, 0, 256, "InvalidThreads", "-Threads"),
+                SharedPaths = (sharedPaths ?? Enumerable.Empty<string>()).Select(p => RelativePath(p.TrimEnd('/'), "InvalidSharedPath")).Distinct().ToList(),
+                KeepReleases = InputValidation.Range(keepReleases, 2, 100, "InvalidKeepReleases", "-KeepReleases"),
+                FrontendUrl = string.IsNullOrEmpty(frontendUrl) ? null : InputValidation.FrontendUrl(frontendUrl),
+                UwsgiPath = string.IsNullOrEmpty(uwsgiPath) ? null : InputValidation.HostPath(uwsgiPath, "InvalidUwsgiPath"),
+                Plugins = plugins?.Select(InputValidation.Plugin).ToList(),
+                GraceSeconds = InputValidation.Range(graceSeconds, 0, 60, "InvalidGraceSeconds", "-GraceSeconds"),
+            };
+            spec.Root = PublishLayout.RootFor(spec.Name);
+            if (spec.Port != null && spec.AlternatePort == spec.Port)
+                throw new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, $"-AlternatePort must differ from -Port ({spec.Port}).", spec.AlternatePort);
+            return spec;
+        }
+
+        /// <summary>A path inside the project: relative, '/'-separated, no '..', no line break.</summary>
+        public static string RelativePath(string path, string errorId)
+        {
+            string p = (path ?? "").Replace('\\', '/');
+            while (p.StartsWith("./", StringComparison.Ordinal)) p = p.Substring(2);
+            bool bad = p.Length == 0 || p.StartsWith("/", StringComparison.Ordinal) || p.Any(c => InputValidation.IsLineBreak(c) || char.IsControl(c))
+                || p.Split('/').Any(s => s == ".." || s == "." || s.Length == 0);
+            if (bad)
+                throw new UberspaceException(errorId, FailureKind.InvalidArgument,
+                    $"'{InputValidation.Show(path)}' is not a path inside the project: give it relative to the project folder, without '..'.", path);
+            return p;
+        }
+    }
+}

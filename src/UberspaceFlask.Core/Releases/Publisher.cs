@@ -1,0 +1,374 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Templates;
+using UberspaceFlask.Core.Web;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>What one publish (or undo) did on one host.</summary>
+    public sealed class PublishResult
+    {
+        public string Name { get; set; }
+        public string Where { get; set; }
+        public PublishOutcome Status { get; set; }
+        public string ReleaseId { get; set; }
+        public string PreviousReleaseId { get; set; }
+        /// <summary>upload, import-gate, health-gate, switch; null unless it failed.</summary>
+        public string FailedPhase { get; set; }
+        public bool VenvReused { get; set; }
+        public string LiveSlot { get; set; }
+        public int? LivePort { get; set; }
+        public int FilesUploaded { get; set; }
+        public int FilesLinked { get; set; }
+        public int FilesRemoved { get; set; }
+        public long BytesUploaded { get; set; }
+        public TimeSpan Duration { get; set; }
+        public Dictionary<string, TimeSpan> PhaseDurations { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        public string LogTail { get; set; }
+        public List<string> Pruned { get; } = new List<string>();
+        /// <summary>Set when Status is Failed or RolledBack: the error to report beside the result.</summary>
+        public UberspaceException Error { get; set; }
+    }
+
+    /// <summary>Carries out a <see cref="PublishPlan"/>: stage, seal (venv, gate 1), start the idle slot (gate 2), switch, finish.</summary>
+    public static class Publisher
+    {
+        // The command line carries the file bytes in base64. SSH.NET sends an exec request in one packet of at most
+        // 68,536 bytes (and Linux caps one argument at 128 KiB): leave room for the script text around the data.
+        const int BatchBase64 = 44 * 1024;
+        const int ChunkBytes = 33 * 1024;
+
+        public static string Holder() =>
+            $"{Environment.UserName}@{Environment.MachineName} pid {Process.GetCurrentProcess().Id} since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+
+        public static PublishResult Apply(HostShell shell, PublishPlan plan, bool breakLock)
+        {
+            var spec = plan.Spec;
+            var result = new PublishResult
+            {
+                Name = spec.Name, Where = shell.Where, ReleaseId = plan.ReleaseId, PreviousReleaseId = plan.CurrentId,
+                VenvReused = plan.VenvReused, LiveSlot = plan.LiveSlot, LivePort = plan.LivePort,
+            };
+            var total = Stopwatch.StartNew();
+            if (plan.Unchanged)
+            {
+                result.Status = PublishOutcome.Unchanged;
+                result.PreviousReleaseId = plan.Facts.State.Previous;
+                result.Duration = total.Elapsed;
+                return result;
+            }
+            string root = plan.Facts.Root ?? HostPaths.Resolve(shell.Home, spec.Root);
+            string phase = "upload";
+            bool slotStarted = false;
+            string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
+            var sw = Stopwatch.StartNew();
+            void Done(string p) { result.PhaseDurations[p] = sw.Elapsed; sw.Restart(); }
+            try
+            {
+                if (!plan.IsUndo)
+                {
+                    shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
+                    Begin(shell, plan, root, breakLock);
+                    Upload(shell, plan, root, result);
+                    Done("upload");
+                    phase = "import-gate";
+                    shell.Log.Progress("Publish " + spec.Name, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
+                    Seal(shell, plan, root, result);
+                    Done("venv-and-import-gate");
+                }
+                else
+                {
+                    Lock(shell, root, breakLock, spec);
+                }
+                phase = "health-gate";
+                shell.Log.Progress("Publish " + spec.Name, $"Starting {slotService} on port {plan.SlotPort}", 60);
+                slotStarted = true;
+                StartSlot(shell, plan, root, result);
+                Done("health-gate");
+                phase = "switch";
+                shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
+                Switch(shell, plan, result);
+                Done("switch");
+                phase = "cleanup";
+                Finish(shell, plan, root, result);
+                Done("cleanup");
+                result.Status = plan.IsUndo ? PublishOutcome.Restored : PublishOutcome.Deployed;
+                result.LiveSlot = plan.Slot;
+                result.LivePort = plan.SlotPort;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException) && !(e is UberspaceException u && (u.ErrorId == "CommandStopped" || u.ErrorId == "ConnectionLost")))
+            {
+                // Anything else, expected or not, fails this host only, and never leaves the lock or a started slot behind.
+                var ex = e as UberspaceException ?? new UberspaceException("PublishFailed", FailureKind.InvalidOperation,
+                    $"Publishing {spec.Name} to {shell.Where} failed in the {phase} phase: {e.Message}", spec.Name, e);
+                if (result.Status != PublishOutcome.RolledBack) result.Status = PublishOutcome.Failed;
+                result.FailedPhase = phase;
+                result.Error = ex;
+                if (ex.ErrorId != "PublishLocked") Abandon(shell, plan, root, phase, slotStarted ? slotService : null);
+            }
+            catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
+            {
+                throw new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
+                    $"The SSH connection to {shell.Where} was lost during the {phase} phase of release {plan.ReleaseId}. " +
+                    (phase == "upload" || phase == "import-gate" || phase == "health-gate"
+                        ? "The live release is untouched: the new one was staged off to the side. "
+                        : "Check Get-FlaskRelease and the page. ") +
+                    "The publish lock stays held by this client: open a new session and run again with -BreakLock.", shell.Where, ex);
+            }
+            finally
+            {
+                shell.Log.ProgressDone("Publish " + spec.Name);
+                result.Duration = total.Elapsed;
+            }
+            return result;
+        }
+
+        static void Begin(HostShell shell, PublishPlan plan, string root, bool breakLock)
+        {
+            if (breakLock) Unlock(shell, root, null, null, null);
+            var r = shell.RunScript("releases/begin", new[]
+            {
+                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", string.Join("\n", plan.Link),
+            });
+            if (r.ExitStatus == 3) throw Locked(plan.Spec, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseStageFailed", "Starting the release", shell.Where);
+        }
+
+        static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
+        {
+            if (breakLock) Unlock(shell, root, null, null, null);
+            var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder() });
+            if (r.ExitStatus == 3) throw Locked(spec, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
+        }
+
+        static UberspaceException Locked(PublishSpec spec, string where, string holder) =>
+            new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
+                $"Another publish of {spec.Name} holds the lock on {where}: {(holder.Length > 0 ? holder : "(holder unknown)")}. Wait for it; if that client was killed, run again with -BreakLock.", holder);
+
+        static void Upload(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        {
+            var args = new List<ScriptArgument>();
+            int size = 0;
+            void Flush()
+            {
+                if (args.Count == 0) return;
+                var call = new List<ScriptArgument> { ScriptArgument.Of(root), plan.ReleaseId };
+                call.AddRange(args);
+                shell.RunScriptChecked("releases/upload", "ReleaseUploadFailed", "Uploading the release's files", call, TimeSpan.FromMinutes(2));
+                args.Clear();
+                size = 0;
+            }
+            foreach (var file in plan.Upload)
+            {
+                byte[] bytes = File.ReadAllBytes(file.FullPath);
+                if (ProjectFiles.Sha256(bytes) != file.Sha256)
+                    throw new UberspaceException("ProjectChanged", FailureKind.InvalidOperation,
+                        $"{file.RelativePath} changed while it was being published; run again.", file.FullPath);
+                int offset = 0;
+                do
+                {
+                    int n = Math.Min(ChunkBytes, bytes.Length - offset);
+                    string b64 = Convert.ToBase64String(bytes, offset, n);
+                    if (size + b64.Length > BatchBase64) Flush();
+                    args.Add(ScriptArgument.Of((offset == 0 ? "" : "+") + file.RelativePath));
+                    args.Add(ScriptArgument.Base64(b64, n));
+                    size += b64.Length + file.RelativePath.Length;
+                    offset += n;
+                } while (offset < bytes.Length);
+                result.BytesUploaded += bytes.Length;
+            }
+            Flush();
+            result.FilesUploaded = plan.Upload.Count;
+            result.FilesLinked = plan.Link.Count;
+            result.FilesRemoved = plan.Removed.Count;
+        }
+
+        static void Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        {
+            var spec = plan.Spec;
+            var args = new List<ScriptArgument>
+            {
+                ScriptArgument.Of(root), plan.ReleaseId, ScriptArgument.Content(plan.Manifest), ScriptArgument.Content(plan.Info.Render()),
+                spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
+                string.Join("\n", spec.SharedPaths),
+                ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
+                plan.Entry, spec.HealthPath,
+            };
+            args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
+            var r = shell.RunScript("releases/seal", args, TimeSpan.FromMinutes(20));
+            result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
+            switch (r.ExitStatus)
+            {
+                case 0: return;
+                case 4:
+                    throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
+                        $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Run again.", plan.ReleaseId);
+                case 5:
+                    result.LogTail = Tail(r.Output.Text("venv-build"));
+                    throw new UberspaceException("VenvBuildFailed", FailureKind.InvalidOperation,
+                        $"Building the venv for release {plan.ReleaseId} on {shell.Where} failed; nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
+                case 6:
+                    result.LogTail = Tail(r.Output.Text("gate"));
+                    throw new UberspaceException("ImportGateFailed", FailureKind.InvalidOperation,
+                        $"Release {plan.ReleaseId} of {spec.Name} failed its first gate on {shell.Where} (import the app and GET {spec.HealthPath} through a test client); " +
+                        $"nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
+                default:
+                    throw r.Failure("ReleaseSealFailed", "Moving the release into place", shell.Where);
+            }
+        }
+
+        static void StartSlot(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        {
+            var spec = plan.Spec;
+            string home = plan.Facts.Home ?? shell.Home;
+            string service = PublishLayout.SlotService(spec.Name, plan.Slot);
+            string venv = root + "/venvs/" + plan.VenvKey;
+            string uwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(home, spec.UwsgiPath) : null;
+            var r0 = uwsgi == null ? shell.RunScript("releases/uwsgi", ScriptArgument.Of(venv)) : null;
+            if (uwsgi == null)
+            {
+                uwsgi = r0.Output.Facts("uwsgi").TryGetValue("path", out var p) && p.Length > 0 ? p : null;
+                if (uwsgi == null)
+                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
+                        $"No uWSGI was found on {shell.Where}: not in the venv and not on PATH. Add uwsgi to the requirements or give -UwsgiPath.", spec.Name);
+            }
+            bool systemUwsgi = !uwsgi.StartsWith(venv + "/", StringComparison.Ordinal);
+            var plugins = spec.Plugins ?? (systemUwsgi ? (IReadOnlyList<string>)new[] { "python3" } : new string[0]);
+            string iniPath = root + "/slot-" + plan.Slot + ".ini";
+            var model = new Dictionary<string, object>
+            {
+                ["name"] = spec.Name, ["slot"] = plan.Slot, ["release_id"] = plan.ReleaseId,
+                ["root"] = root, ["release_path"] = root + "/releases/" + plan.ReleaseId, ["venv_path"] = venv,
+                ["entry"] = plan.Entry, ["secrets_path"] = root + "/secrets", ["shim_path"] = root + "/uf_wsgi.py",
+                ["mount_path"] = spec.WebPath, ["processes"] = spec.Processes, ["threads"] = spec.Threads,
+                ["port"] = plan.SlotPort, ["plugins"] = string.Join(",", plugins),
+            };
+            string ini = "# Written by UberspaceFlask's Publish-FlaskApp; rewritten whenever this slot goes live.\n" + TemplateRenderer.Render("slot-uwsgi.ini", model);
+            plan.SlotUwsgi = uwsgi;
+            string serviceIni = SlotServiceIni(home, root, spec.Name, plan.Slot, uwsgi, true);
+            string healthUrlPath = (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
+            var r = shell.RunScript("releases/slot", new[]
+            {
+                ScriptArgument.Of(service), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
+                ScriptArgument.Of(iniPath), ScriptArgument.Content(ini),
+                ScriptArgument.Of(ServiceIni.PathFor(home, service)), ScriptArgument.Content(serviceIni),
+                ScriptArgument.Of(healthUrlPath),
+            }, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60));
+            if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {service}", shell.Where);
+            var wait = r.Output.Facts("wait");
+            string outcome = wait.TryGetValue("outcome", out var o) ? o : "timeout";
+            if (outcome == "ready") return;
+            result.LogTail = Tail(r.Output.Text("log-tail"));
+            string code = wait.TryGetValue("code", out var c) ? c : "000";
+            string why = outcome == "gave-up"
+                ? $"supervisord gave up on {service} ({r.Output.Text("status").Trim()})"
+                : $"{healthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(code == "000" ? "none" : code)})";
+            throw new UberspaceException("HealthGateFailed", FailureKind.InvalidOperation,
+                $"Release {plan.ReleaseId} of {spec.Name} failed its health gate on {shell.Where}: {why}. The live release keeps serving.\n{result.LogTail}", plan.ReleaseId);
+        }
+
+        /// <summary>A slot's supervisord program: autostart while it serves, so it comes back after a reboot; idle otherwise.</summary>
+        static string SlotServiceIni(string home, string root, string name, string slot, string uwsgi, bool live)
+        {
+            var model = new Dictionary<string, object>
+            {
+                ["name"] = PublishLayout.SlotService(name, slot), ["directory"] = HostPaths.ForSupervisor(home, root),
+                ["command"] = HostPaths.ForSupervisor(home, uwsgi) + " slot-" + slot + ".ini", ["start_seconds"] = 5,
+                ["autostart"] = live ? "true" : "false",
+            };
+            return "# Written by UberspaceFlask's Publish-FlaskApp: slot " + slot + " of " + name + ".\n" + TemplateRenderer.Render("supervisor.ini", model);
+        }
+
+        static void Switch(HostShell shell, PublishPlan plan, PublishResult result)
+        {
+            var spec = plan.Spec;
+            string frontend = spec.FrontendUrl ?? "https://" + (spec.Domain ?? UserOf(plan) + ".uber.space");
+            string url = frontend + (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
+            var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url) }, TimeSpan.FromSeconds(90));
+            if (r.ExitStatus != 0) throw r.Failure("BackendSwitchFailed", "Switching the web backend", shell.Where);
+            string problem = null;
+            if (r.Output.Exit("backends-exit") == 127)
+                problem = "the 'uberspace' command was not found (is this an Uberspace 7 host?)";
+            else if (r.Output.Exit("change-exit") != 0)
+                problem = $"'{plan.BackendCommand}' failed: {r.Output.Text("change").Trim()}";
+            else
+            {
+                var entry = WebBackendList.Parse(r.Output.Text("backends")).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.WebPath));
+                string code = r.Output.Facts("frontend").TryGetValue("code", out var c) ? c : "000";
+                if (entry == null || entry.Kind != "http" || entry.Port != plan.SlotPort)
+                    problem = $"'uberspace web backend list' does not show {spec.Target} on port {plan.SlotPort} after the switch";
+                else if (!(code.StartsWith("2", StringComparison.Ordinal) || code.StartsWith("3", StringComparison.Ordinal)))
+                    problem = $"{url} answered {(code == "000" ? "nothing" : code)} through the frontend after the switch";
+            }
+            if (problem == null) return;
+            if (plan.LivePort != null)
+            {
+                var back = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.LivePort.Value), ScriptArgument.Of("") });
+                bool restored = back.ExitStatus == 0 && back.Output.Exit("change-exit") == 0;
+                if (restored) result.Status = PublishOutcome.RolledBack;
+                throw new UberspaceException(restored ? "SwitchRolledBack" : "SwitchBackFailed", FailureKind.InvalidOperation,
+                    restored
+                        ? $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}; the backend was switched back to port {plan.LivePort} (release {plan.CurrentId})."
+                        : $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}, and switching back to port {plan.LivePort} failed too: {back.Raw.CombinedOutput}", plan.ReleaseId);
+            }
+            throw new UberspaceException("SwitchCheckFailed", FailureKind.InvalidOperation,
+                $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}. There was no earlier release to switch back to.", plan.ReleaseId);
+        }
+
+        static string UserOf(PublishPlan plan) => HostPaths.FileName(plan.Facts.Home ?? "/user");
+
+        static void Finish(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        {
+            var spec = plan.Spec;
+            string old = plan.LiveSlot != null && plan.LiveSlot != plan.Slot ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
+            string home = plan.Facts.Home ?? shell.Home;
+            string oldIni = old.Length > 0 ? SlotServiceIni(home, root, spec.Name, plan.LiveSlot, plan.SlotUwsgi, false) : "";
+            var r = shell.RunScript("releases/finish", new[]
+            {
+                ScriptArgument.Of(root), ScriptArgument.Content(plan.NewState.Render()), plan.ReleaseId, ScriptArgument.Content(plan.Info.With(ReleaseStatus.Good).Render()),
+                old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
+                old.Length > 0 ? ServiceIni.PathFor(home, old) : "", ScriptArgument.Content(oldIni),
+            }, TimeSpan.FromMinutes(5));
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseRecordFailed", "Recording the new current release", shell.Where);
+            string cleanup = r.Output.Text("cleanup");
+            foreach (var line in cleanup.Split('\n').Where(l => l.StartsWith("could not", StringComparison.Ordinal)))
+                shell.Log.Warning($"{shell.Where}: {line} (the deploy stands).");
+            result.Pruned.AddRange(plan.Prune);
+        }
+
+        static void Abandon(HostShell shell, PublishPlan plan, string root, string phase, string startedSlot)
+        {
+            try
+            {
+                string info = plan.IsUndo || phase == "upload" ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(plan.Info.With(ReleaseStatus.Failed, phase).Render()));
+                Unlock(shell, root, plan.IsUndo ? null : plan.ReleaseId, startedSlot, info);
+            }
+            catch (UberspaceException ex)
+            {
+                shell.Log.Warning($"{shell.Where}: cleaning up after the failed publish failed too ({ex.Message}); the lock may need -BreakLock.");
+            }
+        }
+
+        static void Unlock(HostShell shell, string root, string releaseId, string slotService, string infoBase64)
+        {
+            shell.RunScriptChecked("releases/unlock", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
+            {
+                ScriptArgument.Of(root), releaseId ?? "", slotService ?? "", ScriptArgument.Base64(infoBase64 ?? "", infoBase64 == null ? 0 : infoBase64.Length * 3 / 4),
+            });
+        }
+
+        static string Tail(string text)
+        {
+            var lines = (text ?? "").Replace("\r", "").TrimEnd().Split('\n');
+            return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 30))).Trim();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using UberspaceFlask.Core.Host;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>
+    /// The one owner of a release's manifest, meta/ID.manifest: sha256sum's own format ("HASH  PATH" per line,
+    /// sorted), so the host checks a staged release with `sha256sum -c` and the next publish diffs against it.
+    /// </summary>
+    public static class ReleaseManifest
+    {
+        public static string Render(IEnumerable<ProjectFile> files) =>
+            string.Concat(files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).Select(f => f.Sha256 + "  " + f.RelativePath + "\n"));
+
+        /// <summary>Path to hash; lines that are not the module's format are skipped.</summary>
+        public static Dictionary<string, string> Read(string text)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in (text ?? "").Split('\n'))
+            {
+                if (line.Length < 67 || line[64] != ' ' || line[65] != ' ') continue;
+                map[line.Substring(66)] = line.Substring(0, 64);
+            }
+            return map;
+        }
+    }
+
+    public static class ReleaseStatus
+    {
+        public const string Staged = "staged";
+        public const string Good = "good";
+        public const string Failed = "failed";
+    }
+
+    /// <summary>The one owner of meta/ID.info: what a release is (key=value lines).</summary>
+    public sealed class ReleaseInfo
+    {
+        public string Id { get; set; }
+        public DateTime CreatedUtc { get; set; }
+        /// <summary>A <see cref="ReleaseStatus"/>.</summary>
+        public string Status { get; set; } = ReleaseStatus.Staged;
+        /// <summary>Everything that makes a deploy identical: files, venv, entry, secrets, settings.</summary>
+        public string Key { get; set; }
+        public string Venv { get; set; }
+        public string Entry { get; set; }
+        /// <summary>The phase a failed release failed in.</summary>
+        public string FailedPhase { get; set; }
+        /// <summary>Size on the host in KiB (from the probe; not written).</summary>
+        public long? SizeKiB { get; set; }
+
+        public string Render()
+        {
+            var sb = new StringBuilder();
+            sb.Append("id=").Append(Id).Append('\n');
+            sb.Append("created=").Append(CreatedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("status=").Append(Status).Append('\n');
+            sb.Append("key=").Append(Key).Append('\n');
+            sb.Append("venv=").Append(Venv).Append('\n');
+            sb.Append("entry=").Append(Entry).Append('\n');
+            if (FailedPhase != null) sb.Append("phase=").Append(FailedPhase).Append('\n');
+            return sb.ToString();
+        }
+
+        public ReleaseInfo With(string status, string failedPhase = null) => new ReleaseInfo
+        {
+            Id = Id, CreatedUtc = CreatedUtc, Status = status, Key = Key, Venv = Venv, Entry = Entry, FailedPhase = failedPhase, SizeKiB = SizeKiB,
+        };
+
+        public static ReleaseInfo Read(string id, string text)
+        {
+            var f = ScriptOutput.ParseFacts(text ?? "");
+            string Get(string k) => f.TryGetValue(k, out var v) ? v : null;
+            DateTime.TryParse(Get("created"), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var created);
+            return new ReleaseInfo
+            {
+                Id = id,
+                CreatedUtc = created,
+                Status = Get("status") ?? ReleaseStatus.Staged,
+                Key = Get("key"),
+                Venv = Get("venv"),
+                Entry = Get("entry"),
+                FailedPhase = Get("phase"),
+                SizeKiB = long.TryParse(Get("size"), NumberStyles.None, CultureInfo.InvariantCulture, out long kb) ? kb : (long?)null,
+            };
+        }
+
+        /// <summary>Ids sort by time: yyyyMMddTHHmmssfffZ, then a few characters of the key.</summary>
+        public static string NewId(DateTime utc, string key) =>
+            utc.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + "-" + key.Substring(0, 6);
+
+        public static bool IsId(string s) => s != null && System.Text.RegularExpressions.Regex.IsMatch(s, @"\A\d{8}T\d{9}Z-[0-9a-f]{6}\z");
+    }
+
+    /// <summary>The one owner of the publish directory's state file: which release is live, on which slot and port.</summary>
+    public sealed class PublishState
+    {
+        public string Current { get; set; }
+        public string Previous { get; set; }
+        /// <summary>"a" or "b": the slot that serves.</summary>
+        public string Slot { get; set; }
+        public int? Port { get; set; }
+        public int? AlternatePort { get; set; }
+        /// <summary>The web backend's target (PATH or DOMAIN/PATH).</summary>
+        public string Target { get; set; }
+
+        public int? PortOf(string slot) => slot == "a" ? Port : slot == "b" ? AlternatePort : null;
+
+        public string Render()
+        {
+            var sb = new StringBuilder();
+            void Line(string k, object v) { if (v != null) sb.Append(k).Append('=').Append(Convert.ToString(v, CultureInfo.InvariantCulture)).Append('\n'); }
+            Line("current", Current); Line("previous", Previous); Line("slot", Slot);
+            Line("port", Port); Line("alternate-port", AlternatePort); Line("target", Target);
+            return sb.ToString();
+        }
+
+        public static PublishState Read(string text)
+        {
+            var f = ScriptOutput.ParseFacts(text ?? "");
+            string Get(string k) => f.TryGetValue(k, out var v) && v.Length > 0 ? v : null;
+            int? Int(string k) => int.TryParse(Get(k), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : (int?)null;
+            return new PublishState
+            {
+                Current = Get("current"), Previous = Get("previous"), Slot = Get("slot"),
+                Port = Int("port"), AlternatePort = Int("alternate-port"), Target = Get("target"),
+            };
+        }
+    }
+}

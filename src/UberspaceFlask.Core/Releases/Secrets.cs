@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using UberspaceFlask.Core.Host;
+
+namespace UberspaceFlask.Core.Releases
+{
+    /// <summary>A secret as the host lists it: the name and the SHA-256 of the value.</summary>
+    public sealed class SecretEntry
+    {
+        public SecretEntry(string name, string sha256) { Name = name; Sha256 = sha256; }
+        public string Name { get; }
+        public string Sha256 { get; }
+    }
+
+    /// <summary>
+    /// An app's secrets on a host: one file of mode 0600 that only the app's WSGI shim reads. A value travels in the
+    /// command's environment (see <see cref="IHostTransport.Run"/>), never in an argument, a log or an ini file.
+    /// </summary>
+    public static class Secrets
+    {
+        static readonly Regex NameRx = new Regex(@"\A[A-Za-z_][A-Za-z0-9_]{0,127}\z", RegexOptions.CultureInvariant);
+
+        public static string ValidateName(string name)
+        {
+            if (name == null || !NameRx.IsMatch(name) || name.StartsWith("UF_", StringComparison.Ordinal))
+                throw new UberspaceException("InvalidSecretName", FailureKind.InvalidArgument,
+                    $"The secret name '{InputValidation.Show(name)}' is not valid: use an environment variable name (letters, digits, '_', not starting with a digit or UF_).", name);
+            return name;
+        }
+
+        public static List<SecretEntry> Set(HostShell shell, string app, string name, byte[] value)
+        {
+            var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "set", name }, null, Convert.ToBase64String(value));
+            if (r.ExitStatus != 0) throw r.Failure("SecretWriteFailed", "Writing the secret " + name, shell.Where);
+            return Read(r.Output);
+        }
+
+        public static List<SecretEntry> Remove(HostShell shell, string app, string name)
+        {
+            var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "remove", name });
+            if (r.ExitStatus == 3)
+                throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {shell.Where}.", name);
+            if (r.ExitStatus != 0) throw r.Failure("SecretWriteFailed", "Removing the secret " + name, shell.Where);
+            return Read(r.Output);
+        }
+
+        public static List<SecretEntry> List(HostShell shell, string app)
+        {
+            var r = shell.RunScriptChecked("releases/secret", "SecretReadFailed", "Listing the secrets", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "list", "" });
+            return Read(r.Output);
+        }
+
+        public static List<SecretEntry> Read(ScriptOutput o) =>
+            o.Text("secrets").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)
+                .Select(l => l.Split(' ')).Where(p => p.Length == 2).Select(p => new SecretEntry(p[0], p[1])).ToList();
+    }
+}

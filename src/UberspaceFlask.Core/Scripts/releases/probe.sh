@@ -1,0 +1,36 @@
+# shellcheck shell=sh
+# releases/probe.sh: everything Publish-FlaskApp decides on, in one round trip; changes nothing.
+# $1 the app's publish directory (~/apps/NAME), $2 the app name (its slots are the services NAME-a and NAME-b),
+# $3 the python to build venvs with.
+root=$(host_path "$1")
+name=$2
+start_side_by_side status supervisorctl status "$name-a" "$name-b"
+start_side_by_side backends uberspace web backend list
+report_host
+fact root "$root"
+section python
+"$3" -c 'import sys; print(sys.version.split()[0])' 2>&1
+section state
+if [ -f "$root/state" ]; then cat -- "$root/state"; fi
+section lock
+if [ -d "$root/lock" ]; then
+	echo held
+	cat -- "$root/lock/holder" 2>/dev/null
+fi
+for info in "$root"/meta/*.info; do
+	[ -f "$info" ] || continue
+	section "info:$(basename -- "$info" .info)"
+	cat -- "$info"
+	printf 'size=%s\n' "$(du -sk -- "$root/releases/$(basename -- "$info" .info)" 2>/dev/null | cut -f1)"
+done
+section venvs
+for venv in "$root"/venvs/*; do
+	if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then basename -- "$venv"; fi
+done
+section secrets
+if [ -f "$root/secrets" ]; then sha256sum <"$root/secrets" | cut -c1-64; fi
+# The current release's manifest: only files that differ from it travel.
+current=$(sed -n 's/^current=//p' "$root/state" 2>/dev/null | head -n 1)
+section manifest
+if [ -n "$current" ] && [ -f "$root/meta/$current.manifest" ]; then cat -- "$root/meta/$current.manifest"; fi
+show_side_by_side status backends

@@ -1,0 +1,23 @@
+# shellcheck shell=sh
+# releases/switch.sh: points the web backend at a slot's port, then reads the list and requests the health path
+# through the frontend, in the same round trip. $1 the target (PATH or DOMAIN/PATH), $2 the port, $3 the
+# frontend URL of the health path ('' to skip the request).
+section change
+uberspace web backend set "$1" --http --port "$2" 2>&1
+status=$?
+section change-exit
+fact exit "$status"
+show_backends
+[ "$status" -eq 0 ] || exit 0
+[ -n "$3" ] || exit 0
+# The frontend may take a moment to pick the new backend up: a few tries over about five seconds.
+tries=0
+while :; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$3" 2>/dev/null) || code=000
+	case $code in 2?? | 3??) break ;; esac
+	tries=$((tries + 1))
+	[ "$tries" -lt 10 ] || break
+	sleep 0.5
+done
+section frontend
+fact code "$code"

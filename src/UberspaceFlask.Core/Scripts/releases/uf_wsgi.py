@@ -1,0 +1,31 @@
+# Written by UberspaceFlask: the WSGI entry of every published release. uWSGI (and Publish-FlaskApp's first gate)
+# load this file; it puts the app's secrets into the environment, then imports the app the way `flask` finds it.
+# UF_ENTRY is "module:attr" or "module:factory()", UF_SECRETS the secrets file (NAME=base64 per line, mode 0600).
+import base64
+import importlib
+import os
+
+
+def _load_secrets(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return
+    for line in data.split(b"\n"):
+        name, sep, value = line.partition(b"=")
+        if sep and name:
+            # os.environb shares its store with os.environ: bytes arrive exactly as they were set.
+            os.environb[name] = base64.b64decode(value)
+
+
+def _load_app(entry):
+    module_name, _, attr = entry.partition(":")
+    module = importlib.import_module(module_name)
+    if attr.endswith("()"):
+        return getattr(module, attr[:-2])()
+    return getattr(module, attr or "app")
+
+
+_load_secrets(os.environ.get("UF_SECRETS", ""))
+application = _load_app(os.environ["UF_ENTRY"])

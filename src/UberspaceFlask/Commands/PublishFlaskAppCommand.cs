@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using UberspaceFlask.Core;
+using UberspaceFlask.Core.Host;
+using UberspaceFlask.Core.Releases;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>
+    /// Puts a Flask project live as a new release: upload what changed, venv, gate 1 (import and a test request),
+    /// gate 2 (the idle slot answers on its port), switch the web backend, keep the previous release for Undo.
+    /// Sessions piped in are published in parallel; each host gets its own result and, on failure, its own error.
+    /// </summary>
+    [Cmdlet(VerbsData.Publish, "FlaskApp", SupportsShouldProcess = true)]
+    [OutputType(typeof(FlaskPublishResult))]
+    public sealed class PublishFlaskAppCommand : UberspaceCmdlet
+    {
+        readonly List<UberspaceSession> _sessions = new List<UberspaceSession>();
+        bool _local;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        public string Name { get; set; }
+
+        /// <summary>The project folder on this machine.</summary>
+        [Parameter(Position = 1)]
+        public string Path { get; set; } = ".";
+
+        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession[] Session { get; set; }
+
+        /// <summary>module:attribute or module:factory(); found as `flask` finds it when not given.</summary>
+        [Parameter]
+        public string Entry { get; set; }
+
+        /// <summary>The requirements file, relative to the project (requirements.txt when it exists).</summary>
+        [Parameter]
+        public string Requirements { get; set; }
+
+        [Parameter]
+        public string Python { get; set; } = "python3";
+
+        [Parameter]
+        public string[] PipArgument { get; set; }
+
+        [Parameter]
+        public SwitchParameter SystemSitePackages { get; set; }
+
+        /// <summary>The first slot's port; needed on the first publish, remembered on the host afterwards.</summary>
+        [Parameter]
+        public int Port { get; set; }
+
+        /// <summary>The second slot's port (default: Port + 1).</summary>
+        [Parameter]
+        public int AlternatePort { get; set; }
+
+        [Parameter]
+        public string WebPath { get; set; } = "/";
+
+        [Parameter]
+        public string Domain { get; set; }
+
+        [Parameter]
+        public string HealthPath { get; set; } = "/";
+
+        [Parameter]
+        public int HealthTimeoutSeconds { get; set; } = 60;
+
+        [Parameter]
+        public int Processes { get; set; } = 2;
+
+        [Parameter]
+        public int Threads { get; set; }
+
+        /// <summary>Project-relative directories that outlive releases (uploads, a database); not uploaded.</summary>
+        [Parameter]
+        public string[] SharedPath { get; set; }
+
+        [Parameter]
+        public int KeepReleases { get; set; } = 5;
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 5;
+
+        /// <summary>The frontend's base URL for the check after the switch (default https://DOMAIN or https://USER.uber.space).</summary>
+        [Parameter]
+        public string FrontendUrl { get; set; }
+
+        [Parameter]
+        public string UwsgiPath { get; set; }
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] Plugin { get; set; }
+
+        /// <summary>Seconds the old slot keeps running after the switch, for requests in flight.</summary>
+        [Parameter]
+        public int GraceSeconds { get; set; } = 2;
+
+        /// <summary>Take over the lock a killed publish left behind.</summary>
+        [Parameter]
+        public SwitchParameter BreakLock { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Session == null || Session.Length == 0) _local = true;
+            else _sessions.AddRange(Session.Where(s => s != null));
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                PublishSpec spec;
+                ProjectSnapshot project;
+                try
+                {
+                    spec = PublishSpec.Create(Name, ResolveLocalPath(Path), Entry, Requirements, Python, PipArgument, SystemSitePackages,
+                        IsBound(nameof(Port)) ? Port : (int?)null, IsBound(nameof(AlternatePort)) ? AlternatePort : (int?)null,
+                        WebPath, Domain, HealthPath, HealthTimeoutSeconds, Processes, Threads, SharedPath, KeepReleases, FrontendUrl, UwsgiPath,
+                        IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
+                    project = ProjectSnapshot.Read(spec);
+                }
+                catch (UberspaceException ex)
+                {
+                    ThrowTerminatingError(ToErrorRecord(ex, Name));
+                    return;
+                }
+                var targets = new List<UberspaceSession>(_sessions);
+                if (_local || targets.Count == 0) targets.Insert(0, null);
+                var workers = new ParallelHosts();
+                var now = DateTime.UtcNow;
+
+                // Probe and plan every host at once; ask ShouldProcess here, on the pipeline thread.
+                var approved = new List<(UberspaceSession Session, HostShell Shell, PublishPlan Plan)>();
+                workers.Run(targets, ThrottleLimit, Cancellation, s =>
+                {
+                    var shell = OpenShell(s, workers);
+                    var facts = PublishProbe.Run(shell, spec.Name, spec.Python);
+                    return (shell, PublishPlanner.Plan(spec, facts, project, now, BreakLock));
+                }, (s, r, error) =>
+                {
+                    if (error != null) { Report(error, s); return; }
+                    if (r.Item2.Unchanged || ShouldProcessChanges(r.Item2.Changes, r.Item1.Where)) approved.Add((s, r.Item1, r.Item2));
+                });
+
+                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan, BreakLock), (a, result, error) =>
+                {
+                    if (error != null) { Report(error, a.Session); return; }
+                    WriteObject(OutputMapper.Publish(result, a.Session));
+                    if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, a.Session));
+                });
+            }
+            finally
+            {
+                base.EndProcessing();
+            }
+        }
+
+        void Report(Exception error, UberspaceSession session)
+        {
+            if (error is UberspaceException ux) { WriteError(ToHostErrorRecord(ux, session)); return; }
+            if (error is OperationCanceledException && Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
+            WriteError(new ErrorRecord(error, "PublishFailed", ErrorCategory.NotSpecified, (object)session ?? "local"));
+        }
+    }
+}

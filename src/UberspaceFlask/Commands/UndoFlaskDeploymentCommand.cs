@@ -1,0 +1,76 @@
+using System;
+using System.Management.Automation;
+using UberspaceFlask.Core;
+using UberspaceFlask.Core.Releases;
+
+namespace UberspaceFlask.Commands
+{
+    /// <summary>Puts the previous good release (or the named one) live again, through the same health gate and switch; no pip.</summary>
+    [Cmdlet(VerbsCommon.Undo, "FlaskDeployment", SupportsShouldProcess = true)]
+    [OutputType(typeof(FlaskPublishResult))]
+    public sealed class UndoFlaskDeploymentCommand : UberspaceCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; }
+
+        /// <summary>The release to go back to (default: the previous one).</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        public string ReleaseId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
+        public UberspaceSession Session { get; set; }
+
+        [Parameter]
+        public string HealthPath { get; set; } = "/";
+
+        [Parameter]
+        public int HealthTimeoutSeconds { get; set; } = 60;
+
+        [Parameter]
+        public string WebPath { get; set; } = "/";
+
+        [Parameter]
+        public string Domain { get; set; }
+
+        [Parameter]
+        public int Processes { get; set; } = 2;
+
+        [Parameter]
+        public int Threads { get; set; }
+
+        [Parameter]
+        public string FrontendUrl { get; set; }
+
+        [Parameter]
+        public string UwsgiPath { get; set; }
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] Plugin { get; set; }
+
+        [Parameter]
+        public int GraceSeconds { get; set; } = 2;
+
+        [Parameter]
+        public SwitchParameter BreakLock { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Guard(Name, () =>
+            {
+                if (!string.IsNullOrEmpty(ReleaseId) && !ReleaseInfo.IsId(ReleaseId))
+                    throw new UberspaceException("InvalidReleaseId", FailureKind.InvalidArgument, $"'{InputValidation.Show(ReleaseId)}' is not a release id (see Get-FlaskRelease).", ReleaseId);
+                var spec = PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null, WebPath, Domain, HealthPath, HealthTimeoutSeconds,
+                    Processes, Threads, null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
+                var shell = OpenShell(Session);
+                var facts = PublishProbe.Run(shell, spec.Name, spec.Python);
+                var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock);
+                if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                var result = Publisher.Apply(shell, plan, BreakLock);
+                WriteObject(OutputMapper.Publish(result, Session));
+                if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));
+            });
+        }
+    }
+}

@@ -1,0 +1,277 @@
+# Publish-FlaskApp and its companions against the sandbox: a real project (tests/projects/shop: a package with an app
+# factory, a blueprint, templates, static files, requirements.txt, .env, .gitignore) put live over SSH as isabell,
+# then updated, broken, undone and re-published. The Its run in order: each starts from what the one before left.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
+    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
+    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Import-Module $env:UF_MODULE_PATH -Force
+
+    $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-publish-" + [guid]::NewGuid().ToString('N')))).FullName
+    $script:key = Join-Path $work 'id_ed25519'
+    & ssh-keygen -q -t ed25519 -N '' -f $key
+    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
+    & chown isabell:isabell /home/isabell/.ssh/authorized_keys
+    $script:pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1]
+    function script:Open-Session { New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop }
+    $script:s = Open-Session
+
+    # The project as a developer's checkout has it: with files that must never travel.
+    $script:project = Join-Path $work 'shop'
+    Copy-Item (Join-Path $PSScriptRoot 'projects/shop') $project -Recurse
+    New-Item -ItemType Directory (Join-Path $project 'notes'), (Join-Path $project '.git'), (Join-Path $project 'shop/__pycache__'), (Join-Path $project '.venv') | Out-Null
+    Set-Content (Join-Path $project 'notes/todo.txt') 'ignored by .gitignore'
+    Set-Content (Join-Path $project 'debug.log') 'ignored by .gitignore'
+    Set-Content (Join-Path $project '.git/HEAD') 'ref: refs/heads/main'
+    Set-Content (Join-Path $project 'shop/__pycache__/views.cpython-311.pyc') 'bytecode'
+    Set-Content (Join-Path $project '.venv/pyvenv.cfg') 'home = /usr/bin'
+
+    $script:publish = @{
+        Name = 'shop'; Path = $project; Session = $s; SystemSitePackages = $true; PipArgument = '--no-index'
+        FrontendUrl = (Get-SandboxFrontendUrl); HealthPath = '/health'; HealthTimeoutSeconds = 20; GraceSeconds = 1
+    }
+    $script:root = '/home/isabell/apps/shop'
+    function script:Set-Version([string] $Version) { Set-Content (Join-Path $project 'shop/VERSION') $Version }
+    function script:Get-Shown { $p = Get-SandboxPage -Path '/'; if ($p.Content -match 'Shop v(\S+)</h1>') { $Matches[1] } else { "HTTP $($p.StatusCode)" } }
+    function script:Get-State { (Invoke-AsAccountNative -Command 'cat ~/apps/shop/state').Text }
+    # -WhatIf writes to the host, not to a stream: run it in a child pwsh and read what it printed.
+    function script:Invoke-PublishWhatIf([string] $Extra = '') {
+        $code = @"
+Import-Module '$($env:UF_MODULE_PATH)'
+`$s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile '$key' -HostKeyFingerprint '$pin'
+Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -PipArgument '--no-index' -HealthPath /health -FrontendUrl '$(Get-SandboxFrontendUrl)' $Extra -WhatIf
+"@
+        (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
+    }
+    function script:Get-HostSnapshot {
+        (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed 's/, uptime.*//'").Text
+    }
+}
+
+AfterAll {
+    if ($s) { Remove-UberspaceSession $s }
+    if ($work) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Publish-FlaskApp: a project of your own, live and kept live' -Tag Integration {
+    It '-WhatIf on the first publish lists the plan and changes nothing on the host' {
+        $before = Get-HostSnapshot
+        $out = Invoke-PublishWhatIf '-Port 10500'
+        $out | Should -Match 'What if: .*Upload files.*8 added'
+        $out | Should -Match 'What if: .*Build venv'
+        $out | Should -Match 'What if: .*uberspace web backend set / --http --port 10500'
+        Get-HostSnapshot | Should -Be $before
+        Test-Path $root | Should -BeFalse
+    }
+
+    It 'the first publish serves the project through the frontend' {
+        Set-Version '1'
+        $r = Publish-FlaskApp @publish -Port 10500 -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        $r.LivePort | Should -Be 10500
+        $r.VenvReused | Should -BeFalse
+        Get-Shown | Should -Be '1'
+        (Get-SandboxPage -Path '/static/shop.css').Content | Should -Match 'font-family'
+        $script:first = $r.ReleaseId
+    }
+
+    It 'uploads the project without .git, .env, __pycache__, a virtualenv or what .gitignore ignores' {
+        # The manifest lists what was uploaded (Python writes its own __pycache__ on the host when it imports the app).
+        $files = (Invoke-AsAccountNative -Command "cut -c67- ~/apps/shop/meta/$first.manifest").Text -split "`n"
+        $files | Should -Contain 'shop/views.py'
+        $files | Should -Contain 'keep.log'    # re-included by !keep.log
+        $files | Should -Contain 'requirements.txt'
+        $files | Where-Object { $_ -match '\.env$|\.git/|__pycache__|\.pyc$|pyvenv\.cfg|notes/|debug\.log' } | Should -BeNullOrEmpty
+        (Invoke-AsAccountNative -Command "cd ~/apps/shop/releases/$first && find . -name .env -o -name notes -o -name debug.log -o -name .git").Text | Should -BeNullOrEmpty
+    }
+
+    It 'an identical re-publish changes nothing: Unchanged, nothing uploaded, nothing restarted' {
+        $pidBefore = (Invoke-AsAccountNative -Command 'cat ~/apps/shop/slot-a.pid').Text
+        $r = Publish-FlaskApp @publish -ErrorAction Stop
+        $r.Status | Should -Be 'Unchanged'
+        $r.FilesUploaded | Should -Be 0
+        (Invoke-AsAccountNative -Command 'cat ~/apps/shop/slot-a.pid').Text | Should -Be $pidBefore
+    }
+
+    It 'v2 goes live on the other slot while a request loop through the frontend sees no failed request' {
+        Set-Version '2'
+        $codes = Join-Path $work 'codes.txt'; $stop = Join-Path $work 'stop'
+        $loopScript = Join-Path $work 'loop.sh'
+        Set-Content $loopScript @"
+while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 '$(Get-SandboxFrontendUrl)/' >> '$codes'; sleep 0.02; done
+"@
+        $loop = Start-Process bash -PassThru -ArgumentList $loopScript
+        Start-Sleep -Milliseconds 500
+        $started = Get-Date
+        try { $r = Publish-FlaskApp @publish -ErrorAction Stop }
+        finally { Start-Sleep -Milliseconds 500; New-Item $stop | Out-Null; $loop.WaitForExit(10000) | Out-Null }
+        $seconds = ((Get-Date) - $started).TotalSeconds + 1
+        $r.Status | Should -Be 'Deployed'
+        $r.LivePort | Should -Be 10501
+        $r.VenvReused | Should -BeTrue
+        $r.FilesUploaded | Should -Be 1
+        $r.PreviousReleaseId | Should -Be $first
+        $all = Get-Content $codes
+        ($all.Count / $seconds) | Should -BeGreaterThan 10
+        $all | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
+        Get-Shown | Should -Be '2'
+        (Invoke-AsAccountNative -Command 'supervisorctl status shop-a').Text | Should -Match 'STOPPED'
+        $script:second = $r.ReleaseId
+    }
+
+    It 'a code-only change reuses the venv: no pip, no new venv' {
+        $venvsBefore = (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text
+        Set-Version '2b'
+        $r = Publish-FlaskApp @publish -Verbose -ErrorAction Stop 4>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $r.VenvReused | Should -BeTrue
+        (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text | Should -Be $venvsBefore
+        Get-Shown | Should -Be '2b'
+        $script:second = $r.ReleaseId
+    }
+
+    It 'an import-broken release is refused at the first gate and the live one keeps serving' {
+        Set-Version '3'
+        Add-Content (Join-Path $project 'shop/__init__.py') 'raise RuntimeError("broken on purpose")'
+        try {
+            $r = Publish-FlaskApp @publish -ErrorAction SilentlyContinue -ErrorVariable err
+        } finally {
+            Copy-Item (Join-Path $PSScriptRoot 'projects/shop/shop/__init__.py') (Join-Path $project 'shop/__init__.py') -Force
+        }
+        $r.Status | Should -Be 'Failed'
+        $r.FailedPhase | Should -Be 'import-gate'
+        $r.LogTail | Should -Match 'broken on purpose'
+        $err[0].FullyQualifiedErrorId | Should -Be 'ImportGateFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $err[0].TargetObject | Should -Be $s
+        Get-Shown | Should -Be '2b'
+        (Get-FlaskRelease -Name shop -Session $s | Where-Object ReleaseId -eq $r.ReleaseId).Status | Should -Be 'failed'
+        Test-Path "$root/lock" | Should -BeFalse
+    }
+
+    It 'a release whose health path fails only under uWSGI is refused at the second gate and the live one keeps serving' {
+        Set-Version '4'
+        Set-Content (Join-Path $project 'shop/FAIL_UNDER_UWSGI') 'yes'
+        $p = $publish.Clone(); $p.HealthTimeoutSeconds = 6
+        try { $r = Publish-FlaskApp @p -ErrorAction SilentlyContinue -ErrorVariable err }
+        finally { Remove-Item (Join-Path $project 'shop/FAIL_UNDER_UWSGI') }
+        $r.Status | Should -Be 'Failed'
+        $r.FailedPhase | Should -Be 'health-gate'
+        $err[0].FullyQualifiedErrorId | Should -Be 'HealthGateFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $err[0].Exception.Message | Should -Match '/health on port 1050[01] did not answer 2xx or 3xx within 6 s'
+        Get-Shown | Should -Be '2b'
+        (Get-SandboxPage -Path '/health').Content | Should -Be 'ok'
+    }
+
+    It 'Undo-FlaskDeployment brings the previous good release back, without pip' {
+        $venvsBefore = (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text
+        $r = Undo-FlaskDeployment -Name shop -Session $s -HealthPath /health -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -Verbose -ErrorAction Stop 4>&1
+        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $r = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $r.Status | Should -Be 'Restored'
+        $verbose | Should -Not -Match 'seal\.sh|pip'
+        Get-Shown | Should -Be '2'
+        (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text | Should -Be $venvsBefore
+        $releases = Get-FlaskRelease -Name shop -Session $s
+        ($releases | Where-Object Status -eq 'current').ReleaseId | Should -Be $r.ReleaseId
+    }
+
+    It 'secrets reach the app byte for byte, and never appear in a file, -Verbose or an argument list' {
+        $value = 'a%b"c''d$e`f#g;h i\j%'
+        $out = Set-FlaskSecret -App shop -Name API_TOKEN -Secret (ConvertTo-SecureString $value -AsPlainText -Force) -Session $s -PassThru -Verbose 4>&1
+        ($out | Out-String) | Should -Not -Match ([regex]::Escape('b"c''d$e'))
+        $sha = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($value))).ToLowerInvariant()
+        (Get-FlaskSecret -App shop -Session $s).Fingerprint | Should -Be "SHA256:$sha"
+        (Invoke-AsAccountNative -Command 'stat -c %a ~/apps/shop/secrets').Text | Should -Be '600'
+        # A changed secret is not Unchanged: it goes live through the gates.
+        Set-Version '5'
+        $r = Publish-FlaskApp @publish -Verbose -ErrorAction Stop 4>&1
+        ($r | Out-String) | Should -Not -Match ([regex]::Escape('b"c''d$e'))
+        ($r | Where-Object { $_ -is [UberspaceFlask.FlaskPublishResult] }).Status | Should -Be 'Deployed'
+        (Get-SandboxPage -Path '/secret/API_TOKEN').Content | Should -Be $sha
+        (Invoke-AsAccountNative -Command "grep -rlF 'b`"c' ~/apps/shop/*.ini ~/etc/services.d ~/apps/shop/releases || true").Text | Should -BeNullOrEmpty
+        (& ps -eo args | Select-String -SimpleMatch 'b"c''d$e') | Should -BeNullOrEmpty
+        $same = Publish-FlaskApp @publish -ErrorAction Stop
+        $same.Status | Should -Be 'Unchanged'
+        Remove-FlaskSecret -App shop -Name API_TOKEN -Session $s
+        (Publish-FlaskApp @publish -ErrorAction Stop).Status | Should -Be 'Deployed'
+        (Get-SandboxPage -Path '/secret/API_TOKEN').StatusCode | Should -Be 404
+    }
+
+    It 'a second publish while one runs is refused with an error naming the holder' {
+        Set-Version '6'
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $p)
+            Import-Module $module
+            Publish-FlaskApp @p -ErrorAction Stop
+        } -ArgumentList $env:UF_MODULE_PATH, $publish
+        $deadline = (Get-Date).AddSeconds(30)
+        while (-not (Test-Path "$root/lock") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        # The other publish comes from another checkout (the running one checks its files did not change under it).
+        $otherProject = Join-Path $work 'shop-other'
+        Copy-Item $project $otherProject -Recurse
+        Set-Content (Join-Path $otherProject 'shop/VERSION') '6b'
+        $other = Open-Session
+        try {
+            $p2 = $publish.Clone(); $p2.Session = $other; $p2.Path = $otherProject
+            { Publish-FlaskApp @p2 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PublishLocked,UberspaceFlask.Commands.PublishFlaskAppCommand' -ExpectedMessage '*pid*'
+        } finally { Remove-UberspaceSession $other }
+        ($job | Wait-Job -Timeout 120 | Receive-Job).Status | Should -Be 'Deployed'
+        Get-Shown | Should -Be '6'
+    }
+
+    It 'a connection dropped during the upload leaves the live release untouched, and a re-run completes' {
+        $big = [byte[]]::new(3MB); [Random]::new(7).NextBytes($big)
+        [IO.File]::WriteAllBytes((Join-Path $project 'shop/static/big.bin'), $big)
+        Set-Version '7'
+        $doomed = Open-Session
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $p, $session)
+            Import-Module $module
+            $p = $p.Clone()
+            $p.Session = $session
+            try { Publish-FlaskApp @p -ErrorAction Stop; 'no error' } catch { $_.FullyQualifiedErrorId }
+        } -ArgumentList $env:UF_MODULE_PATH, $publish, $doomed
+        $deadline = (Get-Date).AddSeconds(60)
+        while (-not (Get-ChildItem "$root/staging" -Recurse -File -ErrorAction SilentlyContinue | Where-Object Name -eq 'big.bin') -and (Get-Date) -lt $deadline) {
+            Start-Sleep -Milliseconds 10
+        }
+        & pkill -KILL -u isabell -x sshd
+        $outcome = $job | Wait-Job -Timeout 60 | Receive-Job
+        $outcome | Should -Match 'ConnectionLost'
+        # Every connection of the account went down with it: the tests go on with a new session.
+        $script:s = Open-Session
+        $publish.Session = $s
+        Get-Shown | Should -Be '6'
+        (Invoke-AsAccountNative -Command 'ls ~/apps/shop/releases').Text | Should -Not -Match ([regex]::Escape(((Get-ChildItem "$root/staging" -Directory).Name)))
+        $r = Publish-FlaskApp @publish -BreakLock -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        Get-Shown | Should -Be '7'
+        (Get-SandboxPage -Path '/static/big.bin').Content.Length | Should -BeGreaterThan 0
+        (Invoke-AsAccountNative -Command "sha256sum < ~/apps/shop/releases/$($r.ReleaseId)/shop/static/big.bin").Text |
+            Should -Match ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($big)).ToLowerInvariant())
+        Test-Path "$root/staging/*" | Should -BeFalse
+    }
+
+    It 'keeps at most -KeepReleases good releases, never current or previous, and Remove-FlaskRelease prunes by the same rules' {
+        $releases = Get-FlaskRelease -Name shop -Session $s
+        @($releases | Where-Object Status -in 'current', 'previous', 'good').Count | Should -BeLessOrEqual 5
+        @($releases | Where-Object Status -eq 'current').Count | Should -Be 1
+        @($releases | Where-Object Status -eq 'previous').Count | Should -Be 1
+        Remove-FlaskRelease -Name shop -KeepReleases 2 -Session $s -Confirm:$false
+        $after = Get-FlaskRelease -Name shop -Session $s
+        @($after | Where-Object Status -in 'current', 'previous', 'good').Count | Should -Be 2
+        { Remove-FlaskRelease -Name shop -ReleaseId ($after | Where-Object Status -eq 'current').ReleaseId -Session $s -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReleaseInUse,UberspaceFlask.Commands.RemoveFlaskReleaseCommand'
+        Get-Shown | Should -Be '7'
+    }
+
+    It '-WhatIf on an update lists files, venv, slot, backend command and changes nothing' {
+        Set-Version '8'
+        $before = Get-HostSnapshot
+        $text = Invoke-PublishWhatIf
+        $text | Should -Match 'Upload files.*1 changed.*shop/VERSION'
+        $text | Should -Match 'Reuse venv'
+        $text | Should -Match 'uberspace web backend set / --http --port 1050[01]'
+        Get-HostSnapshot | Should -Be $before
+    }
+}
