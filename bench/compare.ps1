@@ -11,6 +11,7 @@
       - fresh deploy, whole process: the same after removing the app, its service and its backend (not timed).
       - warm-session no-op: the pipeline again in a session that is already open (median of -Runs).
       - SSH exec/SFTP sessions per no-op, opening the session included, counted in the sandbox sshd's log.
+      - Publish-FlaskApp: a first publish, a code-only change (venv reused) and an identical re-publish.
     Run after a build, as root: dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/compare.ps1
 #>
 param(
@@ -115,6 +116,37 @@ try {
     Write-Host ("raw no-op reference: {0}" -f (($noop.Reference | ForEach-Object { $_.ToString('0.00') }) -join ' '))
     Write-Host ("raw fresh module: {0}" -f (($fresh.Module | ForEach-Object { $_.ToString('0.00') }) -join ' '))
     Write-Host ("raw fresh reference: {0}" -f (($fresh.Reference | ForEach-Object { $_.ToString('0.00') }) -join ' '))
+
+    # Publish-FlaskApp (issue 9) on the same account, under /shop so the comparison's backend stays: a first publish
+    # (new app, new venv, pip), a code-only change (the venv must be reused: no pip, no new venv) and an identical
+    # re-publish, each timed in a warm session.
+    $project = Join-Path $work 'shop'
+    Copy-Item (Join-Path $root 'tests/projects/shop') $project -Recurse
+    $s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -FrontendUrl $frontMod
+    $pub = @{ Path = $project; Session = $s; SystemSitePackages = $true; PipArgument = '--no-index'; WebPath = '/shop'; HealthPath = '/health'; ErrorAction = 'Stop' }
+    function Measure-Publish([hashtable] $Extra, [string] $Expect) {
+        $sw = [Diagnostics.Stopwatch]::StartNew(); $r = Publish-FlaskApp @pub @Extra; $t = $sw.Elapsed.TotalSeconds
+        if ($r.Status -ne $Expect) { throw "Publish-FlaskApp returned $($r.Status), expected $Expect." }
+        [pscustomobject]@{ Seconds = $t; Result = $r }
+    }
+    $firsts = @(1..3 | ForEach-Object { Measure-Publish @{ Name = "benchshop$_"; Port = 10910 + 2 * $_ } 'Deployed' })
+    $codeOnly = @(1..$Runs | ForEach-Object {
+        Set-Content (Join-Path $project 'shop/VERSION') "bench $_"
+        $m = Measure-Publish @{ Name = 'benchshop1' } 'Deployed'
+        if (-not $m.Result.VenvReused -or $m.Result.PhaseSeconds.Keys -notcontains 'venv-and-import-gate') { throw 'A code-only change built a venv.' }
+        $m })
+    $identical = @(1..$Runs | ForEach-Object { Measure-Publish @{ Name = 'benchshop1' } 'Unchanged' })
+    Remove-UberspaceSession $s
+    $prow = foreach ($set in @(@{ Job = 'first publish (venv built, pip)'; Runs = $firsts }, @{ Job = 'code-only change (venv reused)'; Runs = $codeOnly }, @{ Job = 'identical re-publish (Unchanged)'; Runs = $identical })) {
+        $phases = $set.Runs[-1].Result.PhaseSeconds
+        [pscustomobject]@{
+            Job = $set.Job; MedianSeconds = [Math]::Round((Get-Median ($set.Runs | ForEach-Object Seconds)), 2); Runs = $set.Runs.Count
+            LastRunPhases = (($phases.Keys | ForEach-Object { "$_ $($phases[$_])" }) -join ', ')
+        }
+    }
+    Write-Host ''
+    Write-Host 'Publish-FlaskApp in a warm session (grace period 2 s included in each deploy):'
+    $prow | Format-Table -AutoSize -Wrap | Out-String -Width 200 | Write-Host
 } finally {
     Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -9,7 +9,7 @@ BeforeAll {
 BeforeDiscovery {
     Import-Module $env:UF_MODULE_PATH -Force
     $script:cmdlets = @(Get-Command -Module UberspaceFlask -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
-    $script:outputTypes = @('FlaskApp', 'UwsgiConfig', 'SupervisorService', 'WebBackend', 'UberspaceSession', 'UberspaceHostKey', 'UberspaceCommandResult', 'FlaskDeploymentCheck') |
+    $script:outputTypes = @('FlaskApp', 'UwsgiConfig', 'SupervisorService', 'WebBackend', 'UberspaceSession', 'UberspaceHostKey', 'UberspaceCommandResult', 'FlaskDeploymentCheck', 'FlaskPublishResult', 'FlaskRelease', 'FlaskSecret') |
         ForEach-Object { @{ Type = "UberspaceFlask.$_" } }
 }
 

@@ -52,3 +52,40 @@ Describe 'Four sessions from ForEach-Object -Parallel' -Tag Integration {
         ($results | Where-Object User -eq $User).Location | Should -Be "$User@127.0.0.1:12222"
     }
 }
+
+Describe 'Publish-FlaskApp to three accounts at once, one of which fails' -Tag Integration {
+    BeforeAll {
+        $script:project = Join-Path $work 'shop'
+        Copy-Item (Join-Path $PSScriptRoot 'projects/shop') $project -Recurse
+        $script:pubAccounts = 'isabell2', 'isabell3', 'isabell4'
+        for ($i = 0; $i -lt 3; $i++) {
+            # The sandbox's accounts share one machine's ports (Uberspace hosts do not), so each account gets its own,
+            # remembered on its host as after an earlier publish.
+            $null = Invoke-AsAccountNative -User $pubAccounts[$i] -Command "mkdir -p ~/apps/shop && printf 'port=%s\nalternate-port=%s\n' $(10610 + 10 * $i) $(10611 + 10 * $i) > ~/apps/shop/state"
+        }
+        # isabell4's publish directory is broken: a file sits where the releases go.
+        $null = Invoke-AsAccountNative -User isabell4 -Command 'touch ~/apps/shop/releases'
+        $script:sessions = foreach ($u in $pubAccounts) {
+            New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName $u -KeyFile $key -HostKeyFingerprint $pin -FrontendUrl (Get-SandboxFrontendUrl -User $u) -ErrorAction Stop
+        }
+        $script:published = $sessions | Publish-FlaskApp -Name shop -Path $project -SystemSitePackages -PipArgument '--no-index' -HealthPath /health `
+            -GraceSeconds 0 -ThrottleLimit 3 -ErrorAction SilentlyContinue -ErrorVariable pubErrors
+        $script:pubErrors = @($pubErrors)
+    }
+    AfterAll { $sessions | ForEach-Object { Remove-UberspaceSession $_ } }
+
+    It 'gives one result per host: two Deployed, one Failed' {
+        @($published).Count | Should -Be 3
+        ($published | Where-Object Location -like 'isabell2@*').Status | Should -Be 'Deployed'
+        ($published | Where-Object Location -like 'isabell3@*').Status | Should -Be 'Deployed'
+        ($published | Where-Object Location -like 'isabell4@*').Status | Should -Be 'Failed'
+    }
+    It 'writes one error record, for the failed host, with its session as the target' {
+        $pubErrors.Count | Should -Be 1
+        $pubErrors[0].FullyQualifiedErrorId | Should -Be 'ReleaseStageFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $pubErrors[0].TargetObject.UserName | Should -Be 'isabell4'
+    }
+    It 'the two that succeeded serve the project through their own frontends' -ForEach @(@{ User = 'isabell2' }, @{ User = 'isabell3' }) {
+        (Get-SandboxPage -User $User -Path '/').Content | Should -Match 'Shop v1'
+    }
+}

@@ -124,9 +124,21 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         Set-Version '2b'
         $r = Publish-FlaskApp @publish -Verbose -ErrorAction Stop 4>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         $r.VenvReused | Should -BeTrue
+        $r.PhaseSeconds.Keys | Should -Contain 'venv-and-import-gate'
         (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text | Should -Be $venvsBefore
         Get-Shown | Should -Be '2b'
         $script:second = $r.ReleaseId
+    }
+
+    It '-SharedPath directories outlive releases: each release links to ~/apps/NAME/shared/DIR' {
+        $null = Invoke-AsAccountNative -Command 'mkdir -p ~/apps/shop/shared/data && echo kept > ~/apps/shop/shared/data/db.txt'
+        Set-Version '2c'
+        $p = $publish.Clone(); $p.SharedPath = 'data'
+        $r = Publish-FlaskApp @p -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        (Invoke-AsAccountNative -Command "cat ~/apps/shop/releases/$($r.ReleaseId)/data/db.txt").Text | Should -Be 'kept'
+        (Invoke-AsAccountNative -Command "test -L ~/apps/shop/releases/$($r.ReleaseId)/data && echo link").Text | Should -Be 'link'
+        Get-Shown | Should -Be '2c'
     }
 
     It 'an import-broken release is refused at the first gate and the live one keeps serving' {
@@ -142,7 +154,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $r.LogTail | Should -Match 'broken on purpose'
         $err[0].FullyQualifiedErrorId | Should -Be 'ImportGateFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
         $err[0].TargetObject | Should -Be $s
-        Get-Shown | Should -Be '2b'
+        Get-Shown | Should -Be '2c'
         (Get-FlaskRelease -Name shop -Session $s | Where-Object ReleaseId -eq $r.ReleaseId).Status | Should -Be 'failed'
         Test-Path "$root/lock" | Should -BeFalse
     }
@@ -157,7 +169,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $r.FailedPhase | Should -Be 'health-gate'
         $err[0].FullyQualifiedErrorId | Should -Be 'HealthGateFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
         $err[0].Exception.Message | Should -Match '/health on port 1050[01] did not answer 2xx or 3xx within 6 s'
-        Get-Shown | Should -Be '2b'
+        Get-Shown | Should -Be '2c'
         (Get-SandboxPage -Path '/health').Content | Should -Be 'ok'
     }
 
@@ -168,7 +180,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $r = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         $r.Status | Should -Be 'Restored'
         $verbose | Should -Not -Match 'seal\.sh|pip'
-        Get-Shown | Should -Be '2'
+        Get-Shown | Should -Be '2b'
         (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text | Should -Be $venvsBefore
         $releases = Get-FlaskRelease -Name shop -Session $s
         ($releases | Where-Object Status -eq 'current').ReleaseId | Should -Be $r.ReleaseId
@@ -273,5 +285,63 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $text | Should -Match 'Reuse venv'
         $text | Should -Match 'uberspace web backend set / --http --port 1050[01]'
         Get-HostSnapshot | Should -Be $before
+    }
+
+    It 'a stray process answering on the idle slot''s port is not taken for the app: SlotPortInUse' {
+        $state = Get-State
+        $idlePort = if ($state -match '(?m)^slot=a$') { 10501 } else { 10500 }
+        $null = Invoke-AsAccountNative -Command "mkdir -p ~/stray && echo ok > ~/stray/health && cd ~/stray && (setsid python3 -m http.server $idlePort --bind 0.0.0.0 >/dev/null 2>&1 &)"
+        try {
+            $deadline = (Get-Date).AddSeconds(10)
+            while ((& curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$idlePort/health") -ne '200' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Set-Version '9'
+            $r = Publish-FlaskApp @publish -ErrorAction SilentlyContinue -ErrorVariable err
+            $r.Status | Should -Be 'Failed'
+            $err[0].FullyQualifiedErrorId | Should -Be 'SlotPortInUse,UberspaceFlask.Commands.PublishFlaskAppCommand'
+            Get-Shown | Should -Be '7'
+        } finally {
+            $null = Invoke-AsAccountNative -Command "pkill -f 'http.server $idlePort'"
+        }
+    }
+
+    It 'when the page through the frontend fails after the switch, the backend is switched back: RolledBack' {
+        Set-Version '10'
+        $p = $publish.Clone(); $p.FrontendUrl = 'http://127.0.0.1:9'   # nothing answers there
+        $r = Publish-FlaskApp @p -ErrorAction SilentlyContinue -ErrorVariable err
+        $r.Status | Should -Be 'RolledBack'
+        $r.FailedPhase | Should -Be 'switch'
+        $err[0].FullyQualifiedErrorId | Should -Be 'SwitchRolledBack,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        Get-Shown | Should -Be '7'
+        $st = Get-State | ConvertFrom-StringData
+        (Get-WebBackend -Session $s | Where-Object Path -eq '/').Port | Should -Be $(if ($st.slot -eq 'a') { [int]$st.port } else { [int]$st.'alternate-port' })
+        (Get-FlaskRelease -Name shop -Session $s | Where-Object ReleaseId -eq $r.ReleaseId).Status | Should -Be 'failed'
+    }
+
+    It '-WebPath serves an app under a sub-path, mounted in uWSGI' {
+        $p = $publish.Clone(); $p.Name = 'shopsub'; $p.WebPath = '/sub'
+        $r = Publish-FlaskApp @p -Port 10520 -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        (Get-SandboxPage -Path '/sub/').Content | Should -Match 'Shop v10</h1>'
+        (Get-SandboxPage -Path '/sub/').Content | Should -Match 'href="/sub/static/shop.css"'
+        (Get-SandboxPage -Path '/sub/static/shop.css').StatusCode | Should -Be 200
+        Get-Shown | Should -Be '7'
+    }
+
+    It 'without -Session it publishes on the machine it runs on, the same releases and the same gates' {
+        Initialize-SandboxRunner -ModulePath $env:UF_MODULE_PATH
+        # The account's own copy of the project, as a user logged in on the host has it.
+        $null = Invoke-AsAccountNative -Command 'rm -rf ~/shop-src'
+        Copy-Item $project /home/isabell/shop-src -Recurse
+        Set-Content /home/isabell/shop-src/shop/VERSION 'local'
+        & chown -R isabell:isabell /home/isabell/shop-src
+        $r = Invoke-AsAccount -ScriptBlock {
+            param($Frontend)
+            Publish-FlaskApp -Name shop -Path ~/shop-src -SystemSitePackages -PipArgument '--no-index' -HealthPath /health -FrontendUrl $Frontend -GraceSeconds 1
+        } -Parameters @{ Frontend = (Get-SandboxFrontendUrl) }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0].Status | Should -Be 'Deployed'
+        $r.Output[0].Location | Should -Match '^local \(isabell\)$'
+        Get-Shown | Should -Be 'local'
+        (Get-FlaskRelease -Name shop -Session $s | Where-Object Status -eq current).ReleaseId | Should -Be $r.Output[0].ReleaseId
     }
 }

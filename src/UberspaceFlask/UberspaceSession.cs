@@ -41,6 +41,8 @@ namespace UberspaceFlask
         /// <summary>The account's home; learnt from the first command the session runs (opening it runs none).</summary>
         public string HomeDirectory => _transport.KnownHome ?? new HostShell(_transport, null, CancellationToken.None).Home;
         public DateTime Opened { get; }
+        /// <summary>The account's web frontend (New-UberspaceSession -FrontendUrl); null: https://USER.uber.space.</summary>
+        public string FrontendUrl { get; internal set; }
         public bool IsConnected => _transport.IsConnected;
 
         internal IHostTransport Transport => _transport;

@@ -48,7 +48,7 @@ namespace UberspaceFlask.Core.Releases
         public static string Holder() =>
             $"{Environment.UserName}@{Environment.MachineName} pid {Process.GetCurrentProcess().Id} since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
 
-        public static PublishResult Apply(HostShell shell, PublishPlan plan, bool breakLock)
+        public static PublishResult Apply(HostShell shell, PublishPlan plan, bool breakLock, string hostFrontendUrl = null)
         {
             var spec = plan.Spec;
             var result = new PublishResult
@@ -94,7 +94,7 @@ namespace UberspaceFlask.Core.Releases
                 Done("health-gate");
                 phase = "switch";
                 shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
-                Switch(shell, plan, result);
+                Switch(shell, plan, result, hostFrontendUrl);
                 Done("switch");
                 phase = "cleanup";
                 Finish(shell, plan, root, result);
@@ -260,12 +260,16 @@ namespace UberspaceFlask.Core.Releases
                 ScriptArgument.Of(service), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
                 ScriptArgument.Of(iniPath), ScriptArgument.Content(ini),
                 ScriptArgument.Of(ServiceIni.PathFor(home, service)), ScriptArgument.Content(serviceIni),
-                ScriptArgument.Of(healthUrlPath),
+                ScriptArgument.Of(healthUrlPath), ScriptArgument.Of(root + "/slot-" + plan.Slot + ".pid"),
             }, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60));
             if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {service}", shell.Where);
             var wait = r.Output.Facts("wait");
             string outcome = wait.TryGetValue("outcome", out var o) ? o : "timeout";
-            if (outcome == "ready") return;
+            if (outcome == "ready")
+            {
+                CheckPortHolder(r.Output, plan, service, shell.Where);
+                return;
+            }
             result.LogTail = Tail(r.Output.Text("log-tail"));
             string code = wait.TryGetValue("code", out var c) ? c : "000";
             string why = outcome == "gave-up"
@@ -273,6 +277,21 @@ namespace UberspaceFlask.Core.Releases
                 : $"{healthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(code == "000" ? "none" : code)})";
             throw new UberspaceException("HealthGateFailed", FailureKind.InvalidOperation,
                 $"Release {plan.ReleaseId} of {spec.Name} failed its health gate on {shell.Where}: {why}. The live release keeps serving.\n{result.LogTail}", plan.ReleaseId);
+        }
+
+        /// <summary>
+        /// The answer must come from the slot's own uWSGI: when `ss` shows the port's listeners, one of them is the
+        /// master whose pid the slot's pidfile holds (another account's process shows no pid at all).
+        /// </summary>
+        static void CheckPortHolder(ScriptOutput output, PublishPlan plan, string service, string where)
+        {
+            var listeners = Web.Listeners.OnPort(Web.Listeners.Parse(output.Text("listeners")), plan.SlotPort);
+            if (output.Text("listeners").Trim().Length == 0) return; // no ss on this host: nothing to check with
+            int.TryParse(output.Facts("master").TryGetValue("pid", out var p) ? p : "", out int master);
+            if (master > 0 && listeners.Any(l => l.Pids.Contains(master))) return;
+            throw new UberspaceException("SlotPortInUse", FailureKind.ResourceUnavailable,
+                $"Port {plan.SlotPort} on {where} is held by another process, not by {service}'s uWSGI: " +
+                $"{(listeners.Count > 0 ? listeners[0].Line : "no listener")}. Stop that process or publish with other ports (-Port, -AlternatePort).", plan.SlotPort);
         }
 
         /// <summary>A slot's supervisord program: autostart while it serves, so it comes back after a reboot; idle otherwise.</summary>
@@ -287,10 +306,10 @@ namespace UberspaceFlask.Core.Releases
             return "# Written by UberspaceFlask's Publish-FlaskApp: slot " + slot + " of " + name + ".\n" + TemplateRenderer.Render("supervisor.ini", model);
         }
 
-        static void Switch(HostShell shell, PublishPlan plan, PublishResult result)
+        static void Switch(HostShell shell, PublishPlan plan, PublishResult result, string hostFrontendUrl)
         {
             var spec = plan.Spec;
-            string frontend = spec.FrontendUrl ?? "https://" + (spec.Domain ?? UserOf(plan) + ".uber.space");
+            string frontend = spec.FrontendUrl ?? hostFrontendUrl ?? "https://" + (spec.Domain ?? UserOf(plan) + ".uber.space");
             string url = frontend + (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
             var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url) }, TimeSpan.FromSeconds(90));
             if (r.ExitStatus != 0) throw r.Failure("BackendSwitchFailed", "Switching the web backend", shell.Where);

@@ -64,10 +64,15 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public string ConfigFile { get; set; }
 
+        /// <summary>The account's web frontend, for checks through it (Publish-FlaskApp); default https://USER.uber.space.</summary>
+        [Parameter]
+        public string FrontendUrl { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(HostName, () =>
             {
+                string frontend = string.IsNullOrEmpty(FrontendUrl) ? null : InputValidation.FrontendUrl(FrontendUrl);
                 if (HostKeyFingerprint != null && !System.Text.RegularExpressions.Regex.IsMatch(HostKeyFingerprint, @"^SHA256:[A-Za-z0-9+/]{43}=?$"))
                     throw new UberspaceException("InvalidFingerprint", FailureKind.InvalidArgument,
                         $"'{HostKeyFingerprint}' is not a SHA256 fingerprint as ssh-keygen -l prints it (SHA256: and 43 base64 characters).", HostKeyFingerprint);
@@ -94,7 +99,7 @@ namespace UberspaceFlask.Commands
                     WriteWarning($"Recorded the new host key of {KnownHosts.HostKeyName(transport.Target.HostName, transport.Target.Port)} " +
                                  $"({Fingerprint.KeyTypeLabel(transport.HostKeyType)} {transport.HostKeyFingerprint}) in {transport.Target.KnownHostsWriteFile}.");
                 WriteVerbose($"Connected to {transport.Description}, host key {transport.HostKeyFingerprint}.");
-                WriteObject(new UberspaceSession(transport));
+                WriteObject(new UberspaceSession(transport) { FrontendUrl = frontend });
             });
         }
     }

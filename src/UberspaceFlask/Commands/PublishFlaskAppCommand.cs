@@ -147,7 +147,7 @@ namespace UberspaceFlask.Commands
                     if (r.Item2.Unchanged || ShouldProcessChanges(r.Item2.Changes, r.Item1.Where)) approved.Add((s, r.Item1, r.Item2));
                 });
 
-                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan, BreakLock), (a, result, error) =>
+                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan, BreakLock, a.Session?.FrontendUrl), (a, result, error) =>
                 {
                     if (error != null) { Report(error, a.Session); return; }
                     WriteObject(OutputMapper.Publish(result, a.Session));

@@ -67,7 +67,7 @@ namespace UberspaceFlask.Commands
                 var facts = PublishProbe.Run(shell, spec.Name, spec.Python);
                 var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock);
                 if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var result = Publisher.Apply(shell, plan, BreakLock);
+                var result = Publisher.Apply(shell, plan, BreakLock, Session?.FrontendUrl);
                 WriteObject(OutputMapper.Publish(result, Session));
                 if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));
             });

@@ -2,7 +2,7 @@
 # releases/slot.sh: gate 2. Points an idle slot at the release, (re)starts it and waits until the health path answers
 # 2xx or 3xx on the slot's own port; gives up at the timeout or as soon as supervisord gives up on the program.
 # $1 the slot's service name, $2 its port, $3 the timeout in seconds, $4 the slot's uwsgi ini, $5 its content in
-# base64, $6 the service's ini, $7 its content (autostart) in base64, $8 the health path.
+# base64, $6 the service's ini, $7 its content (autostart) in base64, $8 the health path, $9 the slot's pidfile.
 name=$1
 port=$2
 mkdir -p -- "$(dirname -- "$6")" || exit 1
@@ -55,6 +55,10 @@ section wait
 fact outcome "$outcome"
 fact code "$code"
 show_supervisor_status "$name"
+# Who answered: the port's listeners and uWSGI's master pid, so a stray process on the port is not taken for the app.
+section master
+fact pid "$(head -c 20 "$9" 2>/dev/null | tr -cd '0-9')"
+show_listeners
 if [ "$outcome" != ready ]; then
 	section log-tail
 	supervisorctl tail -3000 "$name" stderr 2>&1

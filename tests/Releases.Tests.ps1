@@ -1,0 +1,229 @@
+# Publish-FlaskApp's decisions without a host: what a project uploads, how its entry is found, and the plan as a pure
+# function of the spec, the probed facts (read from a probe's output as the host prints it) and the project.
+BeforeAll {
+    Import-Module $env:UF_MODULE_PATH -Force
+    $script:N = [NullString]::Value
+    $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
+    function Get-CoreType([string] $Name) {
+        $t = @($core.GetTypes() | Where-Object { $_.Name -eq $Name -and $_.IsPublic })
+        if ($t.Count -ne 1) { throw "No single public core type named $Name" }
+        $t[0]
+    }
+    function Get-ErrorId([scriptblock] $Call) {
+        try { $null = & $Call; 'no error' }
+        catch {
+            $e = $_.Exception
+            while ($e -and -not $e.PSObject.Properties['ErrorId']) { $e = $e.InnerException }
+            if ($e) { $e.ErrorId } else { throw }
+        }
+    }
+    $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-releases-" + [guid]::NewGuid().ToString('N')))).FullName
+    function New-Project([hashtable] $Files) {
+        $dir = Join-Path $work ([guid]::NewGuid().ToString('N'))
+        foreach ($k in $Files.Keys) {
+            $path = Join-Path $dir $k
+            New-Item -ItemType Directory (Split-Path $path -Parent) -Force | Out-Null
+            Set-Content -Path $path -Value $Files[$k] -NoNewline
+        }
+        $dir
+    }
+    function Get-Relative([string] $Dir) { @((Get-CoreType ProjectFiles)::Read($Dir, [string[]]@()) | ForEach-Object RelativePath) }
+
+    function New-Spec([int] $Port = 0, [int] $Keep = 5, [string] $Project = $work) {
+        (Get-CoreType PublishSpec)::Create('shop', $Project, 'shop:create_app()', $N, 'python3', [string[]]@(), $true,
+            $(if ($Port) { [Nullable[int]]$Port } else { $null }), $null, '/', $N, '/health', 60, 2, 0, [string[]]@(), $Keep, 'http://127.0.0.1:18080', $N, $null, 2)
+    }
+    $script:sha1 = 'a' * 64; $script:sha2 = 'b' * 64; $script:sha3 = 'c' * 64
+    function New-Snapshot([hashtable] $Hashes) {
+        $fileType = Get-CoreType ProjectFile
+        $list = [System.Collections.Generic.List`1].MakeGenericType($fileType)::new()
+        foreach ($k in ($Hashes.Keys | Sort-Object)) { $list.Add($fileType::new([string]$k, [string]"/p/$k", [string]$Hashes[$k], [long]10)) }
+        (Get-CoreType ProjectSnapshot)::new($list, 'shop:create_app()', 'requirements.txt', [byte[]][Text.Encoding]::UTF8.GetBytes('flask'))
+    }
+    # A probe's output as releases/probe.sh prints it; the facts are read from it by the one reader.
+    function New-Facts([string] $State = '', [string[]] $Infos = @(), [string] $Manifest = '', [string] $Status = '',
+        [string] $Backends = "/ apache (default)`n", [string] $Venvs = '', [string] $Lock = '') {
+        $m = 'ufmarker'
+        $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m python`n3.11.2`n@@$m state`n$State`n@@$m lock`n$Lock`n"
+        foreach ($i in $Infos) { $id = ($i -split "`n")[0] -replace '^id=', ''; $text += "@@$m info:$id`n$i`n" }
+        $text += "@@$m venvs`n$Venvs`n@@$m secrets`n`n@@$m manifest`n$Manifest`n@@$m status`n$Status`n@@$m status-exit`nexit=0`n@@$m backends`n$Backends`n@@$m backends-exit`nexit=0`n"
+        (Get-CoreType PublishProbe)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
+    }
+    $script:now = [DateTime]::new(2026, 11, 25, 12, 0, 0, [DateTimeKind]::Utc)
+    function Plan($Spec, $Facts, $Snapshot, [bool] $BreakLock = $false) { (Get-CoreType PublishPlanner)::Plan($Spec, $Facts, $Snapshot, $now, $BreakLock) }
+    function Info([string] $Id, [string] $Status = 'good', [string] $Key = 'k', [string] $Venv = 'v1') { "id=$Id`ncreated=2026-11-24T10:00:00Z`nstatus=$Status`nkey=$Key`nvenv=$Venv`nentry=shop:create_app()" }
+    $script:id1 = '20261124T100000000Z-aaaaaa'; $script:id2 = '20261124T110000000Z-bbbbbb'; $script:id3 = '20261124T120000000Z-cccccc'
+    $script:id4 = '20261124T130000000Z-dddddd'; $script:id5 = '20261124T140000000Z-eeeeee'; $script:id6 = '20261124T150000000Z-ffffff'
+}
+
+AfterAll { if ($work) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue } }
+
+Describe 'What a project uploads' {
+    It 'never .git, .env, __pycache__, *.pyc or a virtualenv, whatever it is called' {
+        $dir = New-Project @{ 'app.py' = 'app = 1'; '.env' = 'SECRET=1'; '.git/HEAD' = 'x'; 'pkg/__pycache__/m.pyc' = 'x'; 'pkg/m.pyc' = 'x'; 'pkg/m.py' = ''; 'myenv/pyvenv.cfg' = 'x'; 'myenv/lib/x.py' = '' }
+        Get-Relative $dir | Should -Be @('app.py', 'pkg/m.py')
+    }
+    It 'honours .gitignore at every level, negations included' {
+        $dir = New-Project @{ 'app.py' = ''; '.gitignore' = "*.log`n!keep.log`nbuild/"; 'a.log' = ''; 'keep.log' = ''; 'build/x.py' = ''; 'sub/.gitignore' = 'secret.txt'; 'sub/secret.txt' = ''; 'sub/ok.txt' = ''; 'secret.txt' = '' }
+        Get-Relative $dir | Should -Be @('.gitignore', 'app.py', 'keep.log', 'secret.txt', 'sub/.gitignore', 'sub/ok.txt')
+    }
+    It 'leaves shared directories out' {
+        $dir = New-Project @{ 'app.py' = ''; 'uploads/a.png' = 'x' }
+        @((Get-CoreType ProjectFiles)::Read($dir, [string[]]@('uploads')) | ForEach-Object RelativePath) | Should -Be @('app.py')
+    }
+    It 'refuses a file name with a line break: InvalidProjectFileName' {
+        $dir = New-Project @{ 'app.py' = '' }
+        Set-Content (Join-Path $dir "bad`nname.txt") 'x'
+        Get-ErrorId { (Get-CoreType ProjectFiles)::Read($dir, [string[]]@()) } | Should -Be 'InvalidProjectFileName'
+    }
+    It 'an empty or missing folder: ProjectEmpty, ProjectNotFound' {
+        Get-ErrorId { (Get-CoreType ProjectFiles)::Read((New-Project @{ '.env' = 'x' }), [string[]]@()) } | Should -Be 'ProjectEmpty'
+        Get-ErrorId { (Get-CoreType ProjectFiles)::Read((Join-Path $work 'nope'), [string[]]@()) } | Should -Be 'ProjectNotFound'
+    }
+}
+
+Describe 'Finding the entry as the flask command does' {
+    It '<Files> gives <Entry>' -ForEach @(
+        @{ Files = @{ 'app.py' = "from flask import Flask`napp = Flask(__name__)" }; Entry = 'app:app' }
+        @{ Files = @{ 'wsgi.py' = "application = make()"; 'app.py' = 'app = 1' }; Entry = 'wsgi:application' }
+        @{ Files = @{ 'app.py' = "def create_app():`n    pass" }; Entry = 'app:create_app()' }
+        @{ Files = @{ 'shop/__init__.py' = "def create_app(test_config=None):`n    pass"; 'shop/views.py' = '' }; Entry = 'shop:create_app()' }
+        @{ Files = @{ 'blog/__init__.py' = "def make_app():`n    pass" }; Entry = 'blog:make_app()' }
+    ) {
+        $dir = New-Project $Files
+        (Get-CoreType EntryPoint)::Detect($dir, (Get-CoreType ProjectFiles)::Read($dir, [string[]]@())) | Should -Be $Entry
+    }
+    It 'no app anywhere: EntryNotFound' {
+        $dir = New-Project @{ 'lib.py' = 'x = 1' }
+        Get-ErrorId { (Get-CoreType EntryPoint)::Detect($dir, (Get-CoreType ProjectFiles)::Read($dir, [string[]]@())) } | Should -Be 'EntryNotFound'
+    }
+    It 'a given -Entry is checked: <Entry> is <Id>' -ForEach @(
+        @{ Entry = 'shop:create_app()'; Id = 'no error' }, @{ Entry = 'app'; Id = 'no error' }
+        @{ Entry = 'shop:create_app(1)'; Id = 'InvalidEntry' }, @{ Entry = "app:app`n"; Id = 'InvalidEntry' }, @{ Entry = 'os;rm'; Id = 'InvalidEntry' }
+    ) {
+        Get-ErrorId { (Get-CoreType EntryPoint)::Validate($Entry) } | Should -Be $Id
+    }
+}
+
+Describe 'Publish-FlaskApp''s input' {
+    It '<What> is refused with <Id>' -ForEach @(
+        @{ What = 'a shared path outside the project'; Id = 'InvalidSharedPath'; Call = { (Get-CoreType PublishSpec)::Create('shop', $work, $N, $N, 'python3', $null, $false, 1024, $null, '/', $N, '/', 60, 1, 0, [string[]]@('../etc'), 5, $N, $N, $null, 2) } }
+        @{ What = 'the same port twice'; Id = 'InvalidAlternatePort'; Call = { (Get-CoreType PublishSpec)::Create('shop', $work, $N, $N, 'python3', $null, $false, 1024, 1024, '/', $N, '/', 60, 1, 0, $null, 5, $N, $N, $null, 2) } }
+        @{ What = 'a health path with a line break'; Id = 'InvalidHealthPath'; Call = { (Get-CoreType PublishSpec)::Create('shop', $work, $N, $N, 'python3', $null, $false, 1024, $null, '/', $N, "/health`n", 60, 1, 0, $null, 5, $N, $N, $null, 2) } }
+        @{ What = 'keeping one release'; Id = 'InvalidKeepReleases'; Call = { (Get-CoreType PublishSpec)::Create('shop', $work, $N, $N, 'python3', $null, $false, 1024, $null, '/', $N, '/', 60, 1, 0, $null, 1, $N, $N, $null, 2) } }
+        @{ What = 'a secret named UF_ENTRY'; Id = 'InvalidSecretName'; Call = { (Get-CoreType Secrets)::ValidateName('UF_ENTRY') } }
+        @{ What = 'a secret name with a space'; Id = 'InvalidSecretName'; Call = { (Get-CoreType Secrets)::ValidateName('A B') } }
+    ) {
+        Get-ErrorId $Call | Should -Be $Id
+    }
+}
+
+Describe 'The publish plan' {
+    It 'the first publish needs -Port: PortRequired' {
+        Get-ErrorId { Plan (New-Spec) (New-Facts) (New-Snapshot @{ 'app.py' = $sha1 }) } | Should -Be 'PortRequired'
+    }
+    It 'the first publish uploads everything, builds the venv and goes live on slot a' {
+        $plan = Plan (New-Spec -Port 10500) (New-Facts) (New-Snapshot @{ 'app.py' = $sha1; 'requirements.txt' = $sha2 })
+        $plan.Unchanged | Should -BeFalse
+        $plan.Upload.Count | Should -Be 2
+        $plan.VenvReused | Should -BeFalse
+        $plan.Slot | Should -Be 'a'
+        $plan.SlotPort | Should -Be 10500
+        $plan.NewState.AlternatePort | Should -Be 10501
+        $plan.Changes.Action | Should -Be @('Upload files', 'Build venv', 'Start slot', 'Run')
+        $plan.BackendCommand | Should -Be 'uberspace web backend set / --http --port 10500'
+    }
+    Context 'with a release live on slot a' {
+        BeforeAll {
+            $script:snapshot = New-Snapshot @{ 'app.py' = $sha1; 'static/a.css' = $sha2 }
+            $script:spec = New-Spec
+            $script:venv = (Get-CoreType PublishPlanner)::VenvKey($spec, '3.11.2', [Text.Encoding]::UTF8.GetBytes('flask'))
+            $manifest = (Get-CoreType ReleaseManifest)::Render($snapshot.Files)
+            $script:key = (Get-CoreType PublishPlanner)::DeployKey($spec, $manifest, 'shop:create_app()', $venv, '', 10500, 10501)
+            $script:state = "current=$id2`nprevious=$id1`nslot=a`nport=10500`nalternate-port=10501`ntarget=/"
+            $script:infos = @((Info $id1 -Venv $venv), (Info $id2 -Key $key -Venv $venv))
+            $script:serving = @{ Status = "shop-a                           RUNNING   pid 7, uptime 0:10:00`nshop-b                           STOPPED   Not started"; Backends = "/ http:10500 => OK, listening: PID 7, uwsgi`n" }
+        }
+        It 'the same project again is Unchanged' {
+            $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv @serving) $snapshot
+            $plan.Unchanged | Should -BeTrue
+            $plan.Changes.Count | Should -Be 0
+        }
+        It 'the same project is deployed again when the live slot is down' {
+            $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv -Status 'shop-a FATAL Exited too quickly' -Backends $serving.Backends) $snapshot
+            $plan.Unchanged | Should -BeFalse
+        }
+        It 'the same project is deployed again when the backend points elsewhere' {
+            $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv -Status $serving.Status -Backends "/ apache (default)`n") $snapshot
+            $plan.Unchanged | Should -BeFalse
+        }
+        It 'a changed file travels, unchanged ones are linked, removed ones are listed; the venv is reused; slot b goes live' {
+            $old = "$sha1  app.py`n$sha3  old.py`n$sha2  static/a.css`n"
+            $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $old -Venvs $venv @serving) (New-Snapshot @{ 'app.py' = $sha3; 'static/a.css' = $sha2 })
+            @($plan.Upload.RelativePath) | Should -Be @('app.py')
+            @($plan.Link) | Should -Be @('static/a.css')
+            @($plan.Removed) | Should -Be @('old.py')
+            $plan.VenvReused | Should -BeTrue
+            $plan.Slot | Should -Be 'b'
+            $plan.SlotPort | Should -Be 10501
+            $plan.NewState.Previous | Should -Be $id2
+            $plan.Changes.Action | Should -Be @('Upload files', 'Reuse venv', 'Start slot', 'Run', 'Stop slot')
+        }
+        It 'a held lock refuses the publish, naming the holder: PublishLocked; -BreakLock goes ahead' {
+            $facts = New-Facts -State $state -Infos $infos -Manifest '' -Venvs $venv -Lock "held`nroot@ci pid 42 since 2026-11-25T10:00:00Z" @serving
+            Get-ErrorId { Plan $spec $facts (New-Snapshot @{ 'app.py' = $sha3 }) } | Should -Be 'PublishLocked'
+            { Plan $spec $facts (New-Snapshot @{ 'app.py' = $sha3 }) } | Should -Throw '*root@ci pid 42*'
+            (Plan $spec $facts (New-Snapshot @{ 'app.py' = $sha3 }) $true).Unchanged | Should -BeFalse
+        }
+        It 'a changed secret is not Unchanged' {
+            $facts = New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv @serving
+            $facts.SecretsHash = 'f' * 64
+            (Plan $spec $facts $snapshot).Unchanged | Should -BeFalse
+        }
+    }
+    It 'prunes beyond -KeepReleases good ones, never current or previous, failed ones counted apart, unused venvs with them' {
+        $infos = @((Info $id1 -Venv 'v1'), (Info $id2 -Venv 'v2'), (Info $id3 -Status failed -Venv 'v3'), (Info $id4 -Status failed -Venv 'v2'), (Info $id5 -Status failed -Venv 'v2'), (Info $id6 -Venv 'v2'))
+        $facts = New-Facts -State "current=$id6`nprevious=$id1`nslot=a`nport=10500`nalternate-port=10501" -Infos $infos -Venvs "v1`nv2`nv3"
+        $r = (Get-CoreType PublishPlanner)::PlanPrune($facts, 2, $N)
+        @($r.Item1) | Should -Be @($id2, $id3)
+        @($r.Item2) | Should -Be @('v3')
+    }
+}
+
+Describe 'Undo-FlaskDeployment''s plan' {
+    BeforeAll {
+        $script:state = "current=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501"
+        $script:serving = @{ Status = "shop-b RUNNING   pid 7, uptime 0:10:00"; Backends = "/ http:10501 => OK, listening: PID 7, uwsgi`n" }
+    }
+    It 'goes back to the previous release on the idle slot, without upload or venv' {
+        $plan = (Get-CoreType PublishPlanner)::PlanUndo((New-Spec), (New-Facts -State $state -Infos @((Info $id1), (Info $id2)) -Venvs 'v1' @serving), $N, $false)
+        $plan.ReleaseId | Should -Be $id1
+        $plan.Slot | Should -Be 'a'
+        $plan.Upload.Count | Should -Be 0
+        $plan.Changes.Action | Should -Be @('Start slot', 'Run', 'Stop slot')
+    }
+    It '<Case>: <Id>' -ForEach @(
+        @{ Case = 'no previous release'; Id = 'ReleaseNotFound'; State = "current=$('20261124T110000000Z-bbbbbb')`nslot=b`nport=10500"; Infos = @("id=20261124T110000000Z-bbbbbb`nstatus=good`nvenv=v1") }
+        @{ Case = 'a failed release'; Id = 'ReleaseNotGood'; State = "current=20261124T110000000Z-bbbbbb`nprevious=20261124T100000000Z-aaaaaa`nslot=b`nport=10500"; Infos = @("id=20261124T100000000Z-aaaaaa`nstatus=failed`nvenv=v1", "id=20261124T110000000Z-bbbbbb`nstatus=good`nvenv=v1") }
+        @{ Case = 'its venv is gone'; Id = 'ReleaseVenvMissing'; State = "current=20261124T110000000Z-bbbbbb`nprevious=20261124T100000000Z-aaaaaa`nslot=b`nport=10500"; Infos = @("id=20261124T100000000Z-aaaaaa`nstatus=good`nvenv=gone", "id=20261124T110000000Z-bbbbbb`nstatus=good`nvenv=v1") }
+    ) {
+        Get-ErrorId { (Get-CoreType PublishPlanner)::PlanUndo((New-Spec), (New-Facts -State $State -Infos $Infos -Venvs 'v1'), $N, $false) } | Should -Be $Id
+    }
+}
+
+Describe 'The readers of the publish directory''s files' {
+    It 'PublishState reads back what it renders' {
+        $t = Get-CoreType PublishState
+        $s = $t::new(); $s.Current = $id2; $s.Previous = $id1; $s.Slot = 'b'; $s.Port = 10500; $s.AlternatePort = 10501; $s.Target = 'example.org/shop'
+        $back = $t::Read($s.Render())
+        $back.Render() | Should -Be $s.Render()
+        $back.PortOf('b') | Should -Be 10501
+    }
+    It 'ReleaseManifest is sha256sum''s format and reads back, paths with spaces included' {
+        $snap = New-Snapshot @{ 'a b.txt' = $sha1; 'app.py' = $sha2 }
+        $text = (Get-CoreType ReleaseManifest)::Render($snap.Files)
+        $text | Should -Be "$sha1  a b.txt`n$sha2  app.py`n"
+        $map = (Get-CoreType ReleaseManifest)::Read($text)
+        $map['a b.txt'] | Should -Be $sha1
+    }
+}
