@@ -119,6 +119,15 @@ Describe 'Publish-FlaskApp''s input' {
 }
 
 Describe 'The publish plan' {
+    It 'a python that does not run on the host: PythonNotFound, naming what it said' {
+        $facts = New-Facts
+        $facts.PythonVersion = $null; $facts.PythonError = 'sh: 1: python9: not found'
+        Get-ErrorId { Plan (New-Spec -Port 10500) $facts (New-Snapshot @{ 'app.py' = $sha1 }) } | Should -Be 'PythonNotFound'
+        { Plan (New-Spec -Port 10500) $facts (New-Snapshot @{ 'app.py' = $sha1 }) } | Should -Throw '*python9: not found*'
+    }
+    It 'the probe reads a python version, and anything else as the error' {
+        (New-Facts).PythonVersion | Should -Be '3.11.2'
+    }
     It 'the first publish needs -Port: PortRequired' {
         Get-ErrorId { Plan (New-Spec) (New-Facts) (New-Snapshot @{ 'app.py' = $sha1 }) } | Should -Be 'PortRequired'
     }

@@ -109,7 +109,7 @@ namespace UberspaceFlask.Core.Releases
 
         public static PublishPlan Plan(PublishSpec spec, PublishFacts facts, ProjectSnapshot project, DateTime nowUtc, bool breakLock)
         {
-            if (facts.PythonVersion == null)
+            if (string.IsNullOrEmpty(facts.PythonVersion))
                 throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
                     $"'{spec.Python}' did not run on {facts.Where}: {facts.PythonError}. Give -Python (for example python3.11).", spec.Python);
             var (port, alt) = Ports(spec, facts);
