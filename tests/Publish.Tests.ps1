@@ -116,6 +116,8 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $all | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
         Get-Shown | Should -Be '2'
         (Invoke-AsAccountNative -Command 'supervisorctl status shop-a').Text | Should -Match 'STOPPED'
+        (Invoke-AsAccountNative -Command 'cat ~/etc/services.d/shop-a.ini').Text | Should -Match '(?m)^autostart=false$'
+        (Invoke-AsAccountNative -Command 'cat ~/etc/services.d/shop-b.ini').Text | Should -Not -Match 'autostart'
         $script:second = $r.ReleaseId
     }
 
@@ -171,15 +173,21 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $err[0].Exception.Message | Should -Match '/health on port 1050[01] did not answer 2xx or 3xx within 6 s'
         Get-Shown | Should -Be '2c'
         (Get-SandboxPage -Path '/health').Content | Should -Be 'ok'
+        # The refused slot is stopped and idle again: supervisord would not start it after a reboot.
+        $idle = if ((Get-State) -match '(?m)^slot=a$') { 'shop-b' } else { 'shop-a' }
+        (Invoke-AsAccountNative -Command "cat ~/etc/services.d/$idle.ini").Text | Should -Match '(?m)^autostart=false$'
+        (Invoke-AsAccountNative -Command "supervisorctl status $idle").Text | Should -Match 'STOPPED'
     }
 
     It 'Undo-FlaskDeployment brings the previous good release back, without pip' {
         $venvsBefore = (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text
-        $r = Undo-FlaskDeployment -Name shop -Session $s -HealthPath /health -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -Verbose -ErrorAction Stop 4>&1
+        # -HealthPath /health and the rest come from how the live release was published.
+        $r = Undo-FlaskDeployment -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -Verbose -ErrorAction Stop 4>&1
         $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
         $r = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         $r.Status | Should -Be 'Restored'
         $verbose | Should -Not -Match 'seal\.sh|pip'
+        $verbose | Should -Match 'slot\.sh .* /health '
         Get-Shown | Should -Be '2b'
         (Invoke-AsAccountNative -Command 'ls ~/apps/shop/venvs').Text | Should -Be $venvsBefore
         $releases = Get-FlaskRelease -Name shop -Session $s

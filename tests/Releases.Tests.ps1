@@ -224,9 +224,12 @@ Describe 'The readers of the publish directory''s files' {
     It 'PublishState reads back what it renders' {
         $t = Get-CoreType PublishState
         $s = $t::new(); $s.Current = $id2; $s.Previous = $id1; $s.Slot = 'b'; $s.Port = 10500; $s.AlternatePort = 10501; $s.Target = 'example.org/shop'
+        $s.WebPath = '/shop'; $s.Domain = 'example.org'; $s.HealthPath = '/health'; $s.Processes = 3; $s.Threads = 2
         $back = $t::Read($s.Render())
         $back.Render() | Should -Be $s.Render()
         $back.PortOf('b') | Should -Be 10501
+        $back.HealthPath | Should -Be '/health'
+        $back.Processes | Should -Be 3
     }
     It 'ReleaseManifest is sha256sum''s format and reads back, paths with spaces included' {
         $snap = New-Snapshot @{ 'a b.txt' = $sha1; 'app.py' = $sha2 }

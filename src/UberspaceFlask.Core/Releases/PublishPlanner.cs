@@ -246,6 +246,8 @@ namespace UberspaceFlask.Core.Releases
                 Current = plan.ReleaseId,
                 Previous = plan.CurrentId != null && plan.CurrentId != plan.ReleaseId ? plan.CurrentId : facts.State.Previous,
                 Slot = plan.Slot, Port = port, AlternatePort = alt, Target = plan.Spec.Target,
+                WebPath = plan.Spec.WebPath, Domain = plan.Spec.Domain, HealthPath = plan.Spec.HealthPath,
+                Processes = plan.Spec.Processes, Threads = plan.Spec.Threads,
             };
             // What pruning leaves once this release is current and the one before it previous.
             var after = new PublishFacts

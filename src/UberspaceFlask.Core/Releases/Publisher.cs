@@ -368,7 +368,10 @@ namespace UberspaceFlask.Core.Releases
             try
             {
                 string info = plan.IsUndo || phase == "upload" ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(plan.Info.With(ReleaseStatus.Failed, phase).Render()));
-                Unlock(shell, root, plan.IsUndo ? null : plan.ReleaseId, startedSlot, info);
+                string home = plan.Facts.Home ?? shell.Home;
+                string idleIni = startedSlot != null && plan.SlotUwsgi != null ? SlotServiceIni(home, root, plan.Spec.Name, plan.Slot, plan.SlotUwsgi, false) : null;
+                Unlock(shell, root, plan.IsUndo ? null : plan.ReleaseId, startedSlot, info,
+                    idleIni == null ? null : ServiceIni.PathFor(home, startedSlot), idleIni);
             }
             catch (UberspaceException ex)
             {
@@ -376,11 +379,12 @@ namespace UberspaceFlask.Core.Releases
             }
         }
 
-        static void Unlock(HostShell shell, string root, string releaseId, string slotService, string infoBase64)
+        static void Unlock(HostShell shell, string root, string releaseId, string slotService, string infoBase64, string idleIniPath = null, string idleIni = null)
         {
             shell.RunScriptChecked("releases/unlock", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
             {
                 ScriptArgument.Of(root), releaseId ?? "", slotService ?? "", ScriptArgument.Base64(infoBase64 ?? "", infoBase64 == null ? 0 : infoBase64.Length * 3 / 4),
+                idleIniPath ?? "", idleIni == null ? ScriptArgument.Of("") : ScriptArgument.Content(idleIni),
             });
         }
 

@@ -106,6 +106,12 @@ namespace UberspaceFlask.Core.Releases
         public int? AlternatePort { get; set; }
         /// <summary>The web backend's target (PATH or DOMAIN/PATH).</summary>
         public string Target { get; set; }
+        /// <summary>What the live release was published with, so Undo-FlaskDeployment puts it back the same way.</summary>
+        public string WebPath { get; set; }
+        public string Domain { get; set; }
+        public string HealthPath { get; set; }
+        public int? Processes { get; set; }
+        public int? Threads { get; set; }
 
         public int? PortOf(string slot) => slot == "a" ? Port : slot == "b" ? AlternatePort : null;
 
@@ -115,6 +121,7 @@ namespace UberspaceFlask.Core.Releases
             void Line(string k, object v) { if (v != null) sb.Append(k).Append('=').Append(Convert.ToString(v, CultureInfo.InvariantCulture)).Append('\n'); }
             Line("current", Current); Line("previous", Previous); Line("slot", Slot);
             Line("port", Port); Line("alternate-port", AlternatePort); Line("target", Target);
+            Line("web-path", WebPath); Line("domain", Domain); Line("health-path", HealthPath); Line("processes", Processes); Line("threads", Threads);
             return sb.ToString();
         }
 
@@ -127,6 +134,7 @@ namespace UberspaceFlask.Core.Releases
             {
                 Current = Get("current"), Previous = Get("previous"), Slot = Get("slot"),
                 Port = Int("port"), AlternatePort = Int("alternate-port"), Target = Get("target"),
+                WebPath = Get("web-path"), Domain = Get("domain"), HealthPath = Get("health-path"), Processes = Int("processes"), Threads = Int("threads"),
             };
         }
     }

@@ -61,10 +61,16 @@ namespace UberspaceFlask.Commands
             {
                 if (!string.IsNullOrEmpty(ReleaseId) && !ReleaseInfo.IsId(ReleaseId))
                     throw new UberspaceException("InvalidReleaseId", FailureKind.InvalidArgument, $"'{InputValidation.Show(ReleaseId)}' is not a release id (see Get-FlaskRelease).", ReleaseId);
-                var spec = PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null, WebPath, Domain, HealthPath, HealthTimeoutSeconds,
-                    Processes, Threads, null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
+                InputValidation.AppName(Name);
                 var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, spec.Name, spec.Python);
+                var facts = PublishProbe.Run(shell, Name, "python3");
+                // Put back the way it was published (the state file says how), unless told otherwise.
+                var st = facts.State;
+                var spec = PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
+                    IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
+                    IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
+                    IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
+                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
                 var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock);
                 if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
                 var result = Publisher.Apply(shell, plan, BreakLock, Session?.FrontendUrl);

@@ -1,9 +1,15 @@
 # shellcheck shell=sh
-# releases/unlock.sh: after a failed publish. Stops the slot that was being started, marks the release failed,
-# drops the staging directory and frees the lock. $1 the publish directory, $2 the release id ('' for none),
-# $3 the slot's service ('' for none), $4 the release's info in base64 ('' to leave it).
+# releases/unlock.sh: after a failed publish. Stops the slot that was being started (its ini turned idle again, so
+# supervisord does not start it after a reboot), marks the release failed, drops the staging directory and frees the
+# lock. $1 the publish directory, $2 the release id ('' for none), $3 the slot's service ('' for none), $4 the
+# release's info in base64 ('' to leave it), $5 the slot's service ini ('' for none), $6 its idle content in base64.
 root=$(host_path "$1")
-if [ -n "$3" ]; then supervisorctl stop "$3" >/dev/null 2>&1; fi
+if [ -n "$3" ]; then
+	if [ -n "$5" ] && [ -n "$6" ] && write_file "$5" "$6" ''; then
+		supervisorctl update "$3" >/dev/null 2>&1
+	fi
+	supervisorctl stop "$3" >/dev/null 2>&1
+fi
 if [ -n "$2" ] && [ -n "$4" ] && [ -d "$root/releases/$2" ]; then write_file "$root/meta/$2.info" "$4" ''; fi
 rm -rf -- "$root/staging"
 rm -rf -- "$root/lock"
