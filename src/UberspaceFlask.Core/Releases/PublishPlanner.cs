@@ -231,10 +231,7 @@ namespace UberspaceFlask.Core.Releases
 
         static void CheckLock(PublishSpec spec, PublishFacts facts, bool breakLock)
         {
-            if (facts.LockHolder != null && !breakLock)
-                throw new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
-                    $"Another publish of {spec.Name} holds the lock on {facts.Where}: {(facts.LockHolder.Length > 0 ? facts.LockHolder : "(holder unknown)")}. " +
-                    "Wait for it; if that client was killed, run again with -BreakLock.", facts.LockHolder);
+            if (facts.LockHolder != null && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
         }
 
         static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt)

@@ -12,6 +12,12 @@ namespace UberspaceFlask.Core.Releases
         public static string RootFor(string name) => "~/apps/" + name;
         public static string SlotService(string name, string slot) => name + "-" + slot;
         public static string Other(string slot) => slot == "a" ? "b" : "a";
+
+        /// <summary>The one error for a publish lock another holds, whoever finds it (plan, publish, undo, prune).</summary>
+        public static UberspaceException Locked(string name, string where, string holder) =>
+            new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
+                $"Another publish of {name} holds the lock on {where}: {(string.IsNullOrEmpty(holder) ? "(holder unknown)" : holder)}. " +
+                "Wait for it; if that client was killed, run again with -BreakLock.", holder);
     }
 
     /// <summary>Publish-FlaskApp's input, validated once before any I/O; never changed afterwards.</summary>

@@ -137,7 +137,7 @@ namespace UberspaceFlask.Core.Releases
             {
                 ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", string.Join("\n", plan.Link),
             });
-            if (r.ExitStatus == 3) throw Locked(plan.Spec, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus == 3) throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleaseStageFailed", "Starting the release", shell.Where);
         }
 
@@ -145,13 +145,9 @@ namespace UberspaceFlask.Core.Releases
         {
             if (breakLock) Unlock(shell, root, null, null, null);
             var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder() });
-            if (r.ExitStatus == 3) throw Locked(spec, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus == 3) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
-
-        static UberspaceException Locked(PublishSpec spec, string where, string holder) =>
-            new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
-                $"Another publish of {spec.Name} holds the lock on {where}: {(holder.Length > 0 ? holder : "(holder unknown)")}. Wait for it; if that client was killed, run again with -BreakLock.", holder);
 
         static void Upload(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {

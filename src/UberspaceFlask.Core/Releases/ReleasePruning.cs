@@ -52,9 +52,7 @@ namespace UberspaceFlask.Core.Releases
             {
                 ScriptArgument.Of(PublishLayout.RootFor(name)), Publisher.Holder(), string.Join("\n", plan.Releases), string.Join("\n", plan.Venvs),
             });
-            if (r.ExitStatus == 3)
-                throw new UberspaceException("PublishLocked", FailureKind.ResourceUnavailable,
-                    $"A publish of {name} holds the lock on {shell.Where}: {r.Output.Text("lock").Trim()}. Try again when it is done.", name);
+            if (r.ExitStatus == 3) throw PublishLayout.Locked(name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleasePruneFailed", "Removing releases", shell.Where);
         }
     }

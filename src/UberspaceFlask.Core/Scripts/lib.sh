@@ -225,3 +225,16 @@ wait_ready() {
 		supervisorctl tail -3000 "$1" stderr 2>&1
 	fi
 }
+
+# Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows
+# the holder in the section "lock" and returns 3. $1 the publish directory, $2 the holder (one line).
+take_lock() {
+	mkdir -p -- "$1" || return 1
+	if ! mkdir -- "$1/lock" 2>/dev/null; then
+		section lock
+		cat -- "$1/lock/holder" 2>/dev/null
+		return 3
+	fi
+	printf '%s
+' "$2" >"$1/lock/holder"
+}

@@ -5,12 +5,7 @@
 # ('' for none), $5 the files to take over from it, one relative path per line.
 root=$(host_path "$1")
 mkdir -p -- "$root/releases" "$root/meta" "$root/venvs" "$root/staging" || exit 1
-if ! mkdir -- "$root/lock" 2>/dev/null; then
-	section lock
-	cat -- "$root/lock/holder" 2>/dev/null
-	exit 3
-fi
-printf '%s\n' "$2" >"$root/lock/holder"
+take_lock "$root" "$2" || exit $?
 # What a dropped connection left behind: the lock was free, so nobody is writing there.
 rm -rf -- "$root/staging" || exit 1
 stage="$root/staging/$3"

@@ -2,12 +2,7 @@
 # releases/prune.sh: removes releases and venvs under the publish lock. $1 the publish directory, $2 who holds the
 # lock, $3 release ids, one per line, $4 venv keys, one per line.
 root=$(host_path "$1")
-if ! mkdir -- "$root/lock" 2>/dev/null; then
-	section lock
-	cat -- "$root/lock/holder" 2>/dev/null
-	exit 3
-fi
-printf '%s\n' "$2" >"$root/lock/holder"
+take_lock "$root" "$2" || exit $?
 printf '%s\n' "$3" | while IFS= read -r id; do
 	[ -n "$id" ] || continue
 	rm -rf -- "${root:?}/releases/$id" "$root/meta/$id.info" "$root/meta/$id.manifest"
