@@ -13,21 +13,7 @@ BeforeAll {
     Import-Module $env:UF_MODULE_PATH -Force
     # PowerShell passes $null to a string parameter as ''; the core's optional strings want a real null.
     $script:N = [NullString]::Value
-    $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
-    function Get-CoreType([string] $Name) {
-        $t = @($core.GetTypes() | Where-Object { $_.Name -eq $Name -and $_.IsPublic })
-        if ($t.Count -ne 1) { throw "No single public core type named $Name" }
-        $t[0]
-    }
-    # The ErrorId a core call fails with ('no error' when it does not fail).
-    function Get-ErrorId([scriptblock] $Call) {
-        try { $null = & $Call; 'no error' }
-        catch {
-            $e = $_.Exception
-            while ($e -and -not $e.PSObject.Properties['ErrorId']) { $e = $e.InnerException }
-            if ($e) { $e.ErrorId } else { throw }
-        }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'CoreTypes.psm1') -Force
     function New-HostFile([string] $Text, [switch] $Link) { (Get-CoreType HostFile)::new($true, [bool]$Link, $Text) }
     $script:Missing = (Get-CoreType HostFile)::Missing
     function Seal([string] $Text, [string] $Path) { (Get-CoreType GeneratedFile)::Seal($Text, $Path) }

@@ -3,20 +3,7 @@
 BeforeAll {
     Import-Module $env:UF_MODULE_PATH -Force
     $script:N = [NullString]::Value
-    $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
-    function Get-CoreType([string] $Name) {
-        $t = @($core.GetTypes() | Where-Object { $_.Name -eq $Name -and $_.IsPublic })
-        if ($t.Count -ne 1) { throw "No single public core type named $Name" }
-        $t[0]
-    }
-    function Get-ErrorId([scriptblock] $Call) {
-        try { $null = & $Call; 'no error' }
-        catch {
-            $e = $_.Exception
-            while ($e -and -not $e.PSObject.Properties['ErrorId']) { $e = $e.InnerException }
-            if ($e) { $e.ErrorId } else { throw }
-        }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'CoreTypes.psm1') -Force
     $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-releases-" + [guid]::NewGuid().ToString('N')))).FullName
     function New-Project([hashtable] $Files) {
         $dir = Join-Path $work ([guid]::NewGuid().ToString('N'))

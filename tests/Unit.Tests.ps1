@@ -34,14 +34,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:UF_MODULE_PATH -Force
-    # The core lives in the module's own load context, where PowerShell's [type] literals do not look.
-    $script:core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'UberspaceFlask.Core' }
-    # By simple name: the core's namespaces follow its folders (Host, Apps, Uwsgi, Supervisor, Web, Diagnosis).
-    function Get-CoreType([string] $Name) {
-        $t = @($core.GetTypes() | Where-Object { $_.Name -eq $Name -and $_.IsPublic })
-        if ($t.Count -ne 1) { throw "No single public core type named $Name" }
-        $t[0]
-    }
+    Import-Module (Join-Path $PSScriptRoot 'CoreTypes.psm1') -Force
     function New-Model([hashtable] $Values) {
         $d = [System.Collections.Generic.Dictionary[string, object]]::new()
         foreach ($k in $Values.Keys) { $d[$k] = $Values[$k] }

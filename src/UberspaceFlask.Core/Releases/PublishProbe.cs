@@ -12,7 +12,6 @@ namespace UberspaceFlask.Core.Releases
     {
         public string Where { get; set; }
         public string Home { get; set; }
-        public string User { get; set; }
         /// <summary>The publish directory, absolute.</summary>
         public string Root { get; set; }
         /// <summary>"3.11.7"; null when the python did not run.</summary>
@@ -29,8 +28,6 @@ namespace UberspaceFlask.Core.Releases
         public Dictionary<string, string> CurrentManifest { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         public Dictionary<string, SupervisorProgramStatus> Slots { get; set; } = new Dictionary<string, SupervisorProgramStatus>(StringComparer.Ordinal);
         public List<WebBackendEntry> Backends { get; set; } = new List<WebBackendEntry>();
-        public int BackendsExit { get; set; }
-        public string BackendsText { get; set; } = "";
 
         public ReleaseInfo Release(string id) => id == null ? null : Releases.FirstOrDefault(r => r.Id == id);
         public string SlotState(string slot, string name) =>
@@ -52,7 +49,7 @@ namespace UberspaceFlask.Core.Releases
             var f = new PublishFacts { Where = where };
             var host = o.Facts("host");
             f.Home = host.TryGetValue("home", out var h) ? HostPaths.Normalize(h) : null;
-            f.Root = o.Facts("root").TryGetValue("root", out var root) ? root : (host.TryGetValue("root", out var r2) ? r2 : null);
+            f.Root = host.TryGetValue("root", out var root) ? root : null;
             string py = o.Text("python").Trim();
             if (System.Text.RegularExpressions.Regex.IsMatch(py, @"\A\d+\.\d+(\.\d+)?\S*\z")) f.PythonVersion = py; else f.PythonError = py;
             f.State = PublishState.Read(o.Text("state"));
@@ -69,9 +66,7 @@ namespace UberspaceFlask.Core.Releases
             f.SecretsHash = o.Text("secrets").Trim();
             f.CurrentManifest = ReleaseManifest.Read(o.Text("manifest"));
             foreach (var s in SupervisorStatusParser.Parse(o.Text("status"))) f.Slots[s.Name] = s;
-            f.BackendsExit = o.Exit("backends-exit");
-            f.BackendsText = o.Text("backends");
-            if (f.BackendsExit == 0) f.Backends = WebBackendList.Parse(f.BackendsText);
+            if (o.Exit("backends-exit") == 0) f.Backends = WebBackendList.Parse(o.Text("backends"));
             return f;
         }
     }

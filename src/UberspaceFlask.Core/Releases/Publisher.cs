@@ -66,6 +66,7 @@ namespace UberspaceFlask.Core.Releases
             }
             string root = plan.Facts.Root ?? HostPaths.Resolve(shell.Home, spec.Root);
             string phase = "upload";
+            string uwsgi = null; // what seal.sh reported; an undo asks for it in the slot step
             bool slotStarted = false;
             string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
             var sw = Stopwatch.StartNew();
@@ -80,7 +81,7 @@ namespace UberspaceFlask.Core.Releases
                     Done("upload");
                     phase = "import-gate";
                     shell.Log.Progress("Publish " + spec.Name, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
-                    Seal(shell, plan, root, result);
+                    uwsgi = Seal(shell, plan, root, result);
                     Done("venv-and-import-gate");
                 }
                 else
@@ -90,7 +91,7 @@ namespace UberspaceFlask.Core.Releases
                 phase = "health-gate";
                 shell.Log.Progress("Publish " + spec.Name, $"Starting {slotService} on port {plan.SlotPort}", 60);
                 slotStarted = true;
-                StartSlot(shell, plan, root, result);
+                StartSlot(shell, plan, root, result, uwsgi);
                 Done("health-gate");
                 phase = "switch";
                 shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
@@ -132,10 +133,9 @@ namespace UberspaceFlask.Core.Releases
 
         static void Begin(HostShell shell, PublishPlan plan, string root, bool breakLock)
         {
-            if (breakLock) Unlock(shell, root, null, null, null);
             var r = shell.RunScript("releases/begin", new[]
             {
-                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", string.Join("\n", plan.Link),
+                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", string.Join("\n", plan.Link), breakLock ? "break" : "",
             });
             if (r.ExitStatus == 3) throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleaseStageFailed", "Starting the release", shell.Where);
@@ -143,8 +143,7 @@ namespace UberspaceFlask.Core.Releases
 
         static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
         {
-            if (breakLock) Unlock(shell, root, null, null, null);
-            var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder() });
+            var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder(), breakLock ? "break" : "" });
             if (r.ExitStatus == 3) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
@@ -187,7 +186,7 @@ namespace UberspaceFlask.Core.Releases
             result.FilesRemoved = plan.Removed.Count;
         }
 
-        static void Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        static string Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
             var spec = plan.Spec;
             var args = new List<ScriptArgument>
@@ -203,7 +202,7 @@ namespace UberspaceFlask.Core.Releases
             result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
             switch (r.ExitStatus)
             {
-                case 0: return;
+                case 0: return UwsgiOf(r.Output);
                 case 4:
                     throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
                         $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Run again.", plan.ReleaseId);
@@ -221,21 +220,17 @@ namespace UberspaceFlask.Core.Releases
             }
         }
 
-        static void StartSlot(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        static void StartSlot(HostShell shell, PublishPlan plan, string root, PublishResult result, string reportedUwsgi)
         {
             var spec = plan.Spec;
             string home = plan.Facts.Home ?? shell.Home;
             string service = PublishLayout.SlotService(spec.Name, plan.Slot);
             string venv = root + "/venvs/" + plan.VenvKey;
-            string uwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(home, spec.UwsgiPath) : null;
-            var r0 = uwsgi == null ? shell.RunScript("releases/uwsgi", ScriptArgument.Of(venv)) : null;
+            string uwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(home, spec.UwsgiPath)
+                : reportedUwsgi ?? UwsgiOf(shell.RunScript("releases/uwsgi", ScriptArgument.Of(venv)).Output);
             if (uwsgi == null)
-            {
-                uwsgi = r0.Output.Facts("uwsgi").TryGetValue("path", out var p) && p.Length > 0 ? p : null;
-                if (uwsgi == null)
-                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                        $"No uWSGI was found on {shell.Where}: not in the venv and not on PATH. Add uwsgi to the requirements or give -UwsgiPath.", spec.Name);
-            }
+                throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
+                    $"No uWSGI was found on {shell.Where}: not in the venv and not on PATH. Add uwsgi to the requirements or give -UwsgiPath.", spec.Name);
             bool systemUwsgi = !uwsgi.StartsWith(venv + "/", StringComparison.Ordinal);
             var plugins = spec.Plugins ?? (systemUwsgi ? (IReadOnlyList<string>)new[] { "python3" } : new string[0]);
             string iniPath = root + "/slot-" + plan.Slot + ".ini";
@@ -289,6 +284,9 @@ namespace UberspaceFlask.Core.Releases
                 $"Port {plan.SlotPort} on {where} is held by another process, not by {service}'s uWSGI: " +
                 $"{(listeners.Count > 0 ? listeners[0].Line : "no listener")}. Stop that process or publish with other ports (-Port, -AlternatePort).", plan.SlotPort);
         }
+
+        static string UwsgiOf(ScriptOutput output) =>
+            output.Facts("uwsgi").TryGetValue("path", out var p) && p.Length > 0 ? p : null;
 
         /// <summary>A slot's supervisord program: autostart while it serves, so it comes back after a reboot; idle otherwise.</summary>
         static string SlotServiceIni(string home, string root, string name, string slot, string uwsgi, bool live)

@@ -227,9 +227,11 @@ wait_ready() {
 }
 
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows
-# the holder in the section "lock" and returns 3. $1 the publish directory, $2 the holder (one line).
+# the holder in the section "lock" and returns 3. $1 the publish directory, $2 the holder (one line), $3 'break' to
+# take over a lock a killed client left behind.
 take_lock() {
 	mkdir -p -- "$1" || return 1
+	if [ "$3" = break ]; then rm -rf -- "$1/lock"; fi
 	if ! mkdir -- "$1/lock" 2>/dev/null; then
 		section lock
 		cat -- "$1/lock/holder" 2>/dev/null
@@ -237,4 +239,15 @@ take_lock() {
 	fi
 	printf '%s
 ' "$2" >"$1/lock/holder"
+}
+
+# The uWSGI that serves a published release, in the section "uwsgi": the venv's own when pip installed one, else the
+# one on PATH. $1 the venv directory.
+show_uwsgi() {
+	section uwsgi
+	if [ -x "$1/bin/uwsgi" ]; then
+		fact path "$1/bin/uwsgi"
+	else
+		fact path "$(command -v uwsgi)"
+	fi
 }

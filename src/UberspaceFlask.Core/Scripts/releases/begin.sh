@@ -2,10 +2,10 @@
 # releases/begin.sh: takes the app's publish lock and starts a release in the staging directory, with the files
 # that did not change hard-linked from the current release (copied where a link is not possible).
 # $1 the publish directory, $2 who holds the lock (one line), $3 the new release id, $4 the current release id
-# ('' for none), $5 the files to take over from it, one relative path per line.
+# ('' for none), $5 the files to take over from it, one relative path per line, $6 'break' to take over the lock.
 root=$(host_path "$1")
 mkdir -p -- "$root/releases" "$root/meta" "$root/venvs" "$root/staging" || exit 1
-take_lock "$root" "$2" || exit $?
+take_lock "$root" "$2" "$6" || exit $?
 # What a dropped connection left behind: the lock was free, so nobody is writing there.
 rm -rf -- "$root/staging" || exit 1
 stage="$root/staging/$3"

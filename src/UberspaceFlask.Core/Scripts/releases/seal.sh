@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # releases/seal.sh: checks every staged file against the manifest, moves the release into place with one rename,
 # makes or reuses its venv, and runs gate 1: in the venv, import the app and request the health path through a
-# WSGI test client (no network, no service touched).
+# WSGI test client (no network, no service touched). Reports the uWSGI that will serve it (see show_uwsgi).
 # $1 the publish directory, $2 the release id, $3 the manifest (sha256sum's format) in base64, $4 the release's
 # info in base64, $5 the python, $6 the venv key, $7 'yes' for --system-site-packages, $8 the requirements file
 # relative to the release ('' for none), $9 the shared directories, one per line, $10 the WSGI shim in base64,
@@ -63,3 +63,4 @@ status=$?
 section gate-exit
 fact exit "$status"
 [ "$status" -eq 0 ] || exit 6
+show_uwsgi "$venv"

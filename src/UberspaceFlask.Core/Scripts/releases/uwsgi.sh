@@ -1,9 +1,4 @@
 # shellcheck shell=sh
-# releases/uwsgi.sh: the uWSGI that serves a release: the venv's own when pip installed one, else the one on PATH.
+# releases/uwsgi.sh: the uWSGI that serves a release (an undo builds no venv, so seal.sh does not report it).
 # $1 the venv directory.
-section uwsgi
-if [ -x "$1/bin/uwsgi" ]; then
-	fact path "$1/bin/uwsgi"
-else
-	fact path "$(command -v uwsgi)"
-fi
+show_uwsgi "$1"
