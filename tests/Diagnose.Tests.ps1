@@ -116,4 +116,29 @@ Describe 'Test-FlaskDeployment' -Tag Integration {
         Start-SupervisorService -Name diag -Session $s -ErrorAction SilentlyContinue
         Get-Diagnosis | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
     }
+    It 'fetches a mounted app''s page under its mount path (the probe''s early fetch of / is not taken for it)' {
+        New-FlaskApp -Name diagmount -Session $s -Package @() -SystemSitePackages -Message 'the mounted one' | New-UwsgiConfig -Port 10404 -MountPath /mounted |
+            Register-SupervisorService -Name diagmount -StartSeconds 1 -ErrorAction Stop | Set-WebBackend -Path /mounted -ErrorAction Stop | Out-Null
+        $checks = Test-FlaskDeployment -Name diagmount -Session $s -FrontendUrl $front
+        $checks | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+        ($checks | Where-Object Check -eq 'HTTP page').Message | Should -Be "$front/mounted/ answers 200."
+        ($checks | Where-Object Check -eq 'HTTP static file').Message | Should -Be "$front/mounted/static/style.css answers 200."
+    }
+    It 'uses the backend list Set-WebBackend handed over only when nothing changed' {
+        $verboseOf = { param($records) @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
+        # A no-op pipeline: Test-FlaskDeployment asks no `uberspace web backend list` of its own.
+        $records = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
+            Register-SupervisorService -Name diag -StartSeconds 1 | Set-WebBackend | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1
+        @(& $verboseOf $records) -match 'as read by the step before' | Should -Not -BeNullOrEmpty
+        ($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_.Status -ne 'Passed' }) | Should -BeNullOrEmpty
+        # Set-WebBackend changes the backend: the list before the change must not reach the check, which would then
+        # find no backend for / (Apache's default page).
+        Remove-WebBackend -Path / -Session $s -Confirm:$false
+        $records = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
+            Register-SupervisorService -Name diag -StartSeconds 1 | Set-WebBackend | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1
+        @(& $verboseOf $records) -match 'as read by the step before' | Should -BeNullOrEmpty
+        $checks = $records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        ($checks | Where-Object Check -eq 'Web backend').Status | Should -Be 'Passed'
+        $checks | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+    }
 }

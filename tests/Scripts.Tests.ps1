@@ -47,3 +47,56 @@ Describe 'Host scripts' {
         (Invoke-ShellCheck $bad).Output | Should -Match 'SC2086'
     }
 }
+
+Describe 'lib.sh reads processes from /proc' {
+    BeforeAll {
+        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
+        # Runs lib.sh, then $Body, with the arguments after it; returns stdout.
+        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
+            $text = (Get-Content $lib -Raw) + "`n" + $Body
+            (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
+        }
+        # A process whose parent's command name is $ParentName: a copy of sh under that name starts `sleep` and
+        # writes its pid into $Dir/app.pid, then waits. Returns the parent's process.
+        function Start-Parent([string] $ParentName, [string] $Dir) {
+            $bin = Join-Path $TestDrive $ParentName
+            Copy-Item /bin/sh $bin -Force
+            New-Item -ItemType Directory $Dir -Force | Out-Null
+            $script = Join-Path $TestDrive 'parent.sh'
+            Set-Content $script 'sleep 60 & echo $! > "$1/app.pid"; wait'
+            $p = Start-Process $bin -ArgumentList $script, $Dir -PassThru
+            $pidfile = Join-Path $Dir 'app.pid'
+            for ($i = 0; $i -lt 50 -and -not (Test-Path $pidfile); $i++) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 100
+            $p
+        }
+    }
+    It 'process_facts names the parent and the age as ps does, whatever the command name holds' {
+        $p = Start-Parent 'odd) name (x' (Join-Path $TestDrive 'odd')
+        try {
+            $child = (Get-Content (Join-Path $TestDrive 'odd/app.pid')).Trim()
+            $out = Invoke-Lib 'process_facts "$1"; printf "%s|%s|%s\n" "$uf_ppid" "$uf_parent_name" "$uf_age"' @($child)
+            $ppid, $name, $age = $out.Split('|')
+            $ppid | Should -Be ((& ps -o ppid= -p $child).Trim())
+            $name | Should -Be ((& ps -o comm= -p $ppid).Trim())
+            $name | Should -Be 'odd) name (x'
+            $age | Should -Match '^0:[0-9]+$'
+        } finally { Stop-Process -Id $child, $p.Id -ErrorAction SilentlyContinue }
+    }
+    It 'show_master reports a pidfile''s process only when supervisord is its parent' {
+        $dir = Join-Path $TestDrive 'app'
+        $p = Start-Parent 'supervisord' $dir
+        try {
+            $child = (Get-Content (Join-Path $dir 'app.pid')).Trim()
+            $out = Invoke-Lib 'show_master "$1" && echo found' @($dir)
+            $out | Should -Match "@@MARK master\npid=$child\nelapsed=0:[0-9]+\nfound"
+        } finally { Stop-Process -Id $child, $p.Id -ErrorAction SilentlyContinue }
+        $other = Join-Path $TestDrive 'other'
+        $p = Start-Parent 'notsupervisord' $other
+        $child = (Get-Content (Join-Path $other 'app.pid')).Trim()
+        try {
+            Invoke-Lib 'show_master "$1" || echo none' @($other) | Should -Be 'none'
+        } finally { Stop-Process -Id $child, $p.Id -ErrorAction SilentlyContinue }
+        Invoke-Lib 'show_master "$1" || echo none' @((Join-Path $TestDrive 'nowhere')) | Should -Be 'none'
+    }
+}

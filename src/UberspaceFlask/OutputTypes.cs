@@ -106,6 +106,8 @@ namespace UberspaceFlask
         /// <summary>The session it was made through (null on the local machine); downstream cmdlets bind it.</summary>
         public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
+        /// <summary>The backend list as this step saw it, when it changed nothing; Test-FlaskDeployment binds it.</summary>
+        public BackendListSnapshot BackendList { get; internal set; }
         public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
     }
 

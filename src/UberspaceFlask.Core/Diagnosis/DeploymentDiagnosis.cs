@@ -67,17 +67,39 @@ namespace UberspaceFlask.Core.Diagnosis
     /// <summary>Walks the chain from the app directory to the page served, naming the broken link and its fix.</summary>
     public static class DeploymentDiagnosis
     {
-        public static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec)
+        /// <param name="backendList">`uberspace web backend list` as the step before read it (null: the probe reads it).</param>
+        public static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, string backendList = null)
         {
-            var facts = Probe(shell, spec, false);
-            if (!facts.StatusAsked && !new DeploymentChecks(facts, spec).MasterSuffices) facts = Probe(shell, spec, true);
+            // The page's URLs depend on the mount path in uwsgi.ini, read by the probe itself. The probe fetches the
+            // likely ones side by side (the app mounted at /); when they are the right ones, that is the check.
+            var guess = GuessUrls(spec, shell.Transport.KnownHome);
+            var facts = Probe(shell, spec, false, guess, backendList);
+            if (!facts.StatusAsked && !new DeploymentChecks(facts, spec).MasterSuffices) facts = Probe(shell, spec, true, guess, backendList);
             return WithHttp(shell, spec, facts);
         }
 
-        static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, bool askSupervisor)
+        /// <summary>The page and its stylesheet under the frontend and the app's mount path.</summary>
+        public static string[] PageUrls(string frontend, string mountPath)
         {
-            var r = shell.RunScript("diagnosis/probe", new[] { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "" },
-                TimeSpan.FromSeconds(90));
+            string front = frontend + mountPath.TrimEnd('/');
+            return new[] { front + "/", front + "/static/style.css" };
+        }
+
+        static string FrontendOf(DiagnosisSpec spec, string user) => spec.FrontendUrl ?? "https://" + user + ".uber.space";
+
+        /// <summary>The URLs for an app mounted at /, or none when the account's name is not known yet.</summary>
+        static string[] GuessUrls(DiagnosisSpec spec, string knownHome)
+        {
+            if (spec.FrontendUrl == null && knownHome == null) return new string[0];
+            return PageUrls(FrontendOf(spec, spec.FrontendUrl == null ? HostPaths.FileName(knownHome) : null), "/");
+        }
+
+        static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, bool askSupervisor, string[] urls, string backendList)
+        {
+            var args = new List<ScriptArgument> { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "",
+                backendList == null ? "list" : "" };
+            args.AddRange(urls.Select(u => ScriptArgument.Of(u)));
+            var r = shell.RunScript("diagnosis/probe", args, TimeSpan.FromSeconds(90));
             var o = r.Output;
             var host = o.Facts("host");
             string home = HostPaths.Normalize(host["home"]);
@@ -94,8 +116,9 @@ namespace UberspaceFlask.Core.Diagnosis
                 Services = ServiceIni.ReadAll(home, o),
                 StatusText = o.Text("status"),
                 Listeners = Web.Listeners.Parse(o.Text("listeners")),
-                BackendsText = o.Text("backends"),
-                BackendsExit = o.Exit("backends-exit"),
+                BackendsText = backendList ?? o.Text("backends"),
+                BackendsExit = backendList != null ? 0 : o.Exit("backends-exit"),
+                Http = ReadHttp(o.Text("http")),
             };
             facts.StatusText += facts.StatusText.Length == 0 && o.Exit("status-exit") == 127 ? "supervisorctl: not found" : "";
             facts.StatusAsked = o.Has("status-exit");
@@ -107,16 +130,21 @@ namespace UberspaceFlask.Core.Diagnosis
         {
             // The page through the frontend, under the app's mount path; and the service's log when it is not running.
             var checks = new DeploymentChecks(facts, spec);
-            string front = spec.FrontendUrl ?? "https://" + facts.User + ".uber.space";
-            string mount = UwsgiIni.Read(facts.UwsgiIni.Text).MountPath.TrimEnd('/');
+            var urls = PageUrls(FrontendOf(spec, facts.User), UwsgiIni.Read(facts.UwsgiIni.Text).MountPath);
             var svc = checks.Service;
             string logOf = svc != null && !SupervisorState.IsUp(svc.State) && svc.State != SupervisorState.NotFound ? svc.Name : "";
-            var http = shell.RunScript("diagnosis/http", new[] { ScriptArgument.Of(logOf), front + mount + "/", front + mount + "/static/style.css" }, TimeSpan.FromSeconds(60));
-            facts.Http = http.Output.Text("http").Split('\n').Where(l => l.Length > 4)
-                .Select(l => (l.Substring(0, 3), l.Substring(4).Trim())).ToList();
+            if (logOf.Length == 0 && facts.Http.Select(h => h.Url).SequenceEqual(urls)) return facts;
+            var args = new List<ScriptArgument> { ScriptArgument.Of(logOf) };
+            args.AddRange(urls.Select(u => ScriptArgument.Of(u)));
+            var http = shell.RunScript("diagnosis/http", args, TimeSpan.FromSeconds(60));
+            facts.Http = ReadHttp(http.Output.Text("http"));
             facts.LogTail = logOf.Length > 0 ? http.Output.Text("log-tail").Trim() : null;
             return facts;
         }
+
+        /// <summary>fetch_status's lines: "CODE URL".</summary>
+        static List<(string Code, string Url)> ReadHttp(string text) =>
+            text.Split('\n').Where(l => l.Length > 4).Select(l => (l.Substring(0, 3), l.Substring(4).Trim())).ToList();
 
         static string LastLines(string text, int n)
         {

@@ -80,8 +80,8 @@ show_listeners() {
 }
 
 # Slow commands (supervisorctl and uberspace are Python programs, a quarter of a second each) run side by side:
-# start_side_by_side NAME COMMAND... starts one; show_side_by_side NAME... waits for them all and shows each as a
-# section NAME with its exit status in the section NAME-exit.
+# start_side_by_side NAME COMMAND... starts one; show_side_by_side NAME... waits for them all and shows each one
+# started as a section NAME with its exit status in the section NAME-exit (one not started shows nothing).
 start_side_by_side() {
 	if [ -z "${uf_side:-}" ]; then uf_side=$(mktemp -d) || return 1; fi
 	uf_name=$1
@@ -95,13 +95,47 @@ start_side_by_side() {
 show_side_by_side() {
 	wait
 	for uf_name in "$@"; do
+		if [ -z "${uf_side:-}" ] || [ ! -f "$uf_side/$uf_name.exit" ]; then continue; fi
 		section "$uf_name"
 		cat "$uf_side/$uf_name"
 		section "$uf_name-exit"
 		fact exit "$(cat "$uf_side/$uf_name.exit")"
 	done
-	rm -rf -- "$uf_side"
+	if [ -n "${uf_side:-}" ]; then rm -rf -- "$uf_side"; fi
 	uf_side=
+}
+
+# The parent and the age in seconds of process $1, in uf_ppid, uf_parent_name and uf_age. Read from /proc where there
+# is one: ps reads every process of the host (20 ms a call here, more on a busy host). Returns 1 when it is gone.
+process_facts() {
+	uf_ppid=
+	uf_parent_name=
+	uf_age=
+	if [ -r "/proc/$1/stat" ] && [ -r /proc/uptime ]; then
+		read -r uf_stat <"/proc/$1/stat" || return 1
+		# The command name, in parentheses, may hold spaces and parentheses: fields count from after its last ')'.
+		uf_stat=${uf_stat##*) }
+		set -f
+		# Splitting is wanted here: the fields of /proc/PID/stat are numbers and one state letter.
+		# shellcheck disable=SC2086
+		set -- $uf_stat
+		set +f
+		[ "$#" -ge 20 ] || return 1
+		uf_ppid=$2
+		read -r uf_up _ </proc/uptime || return 1
+		uf_hz=$(getconf CLK_TCK 2>/dev/null) || uf_hz=100
+		case $uf_hz in '' | *[!0-9]* | 0) uf_hz=100 ;; esac
+		uf_age=$((${uf_up%%.*} - ${20} / uf_hz))
+		if [ -r "/proc/$uf_ppid/comm" ]; then read -r uf_parent_name <"/proc/$uf_ppid/comm"; fi
+	else
+		uf_ppid=$(ps -o ppid= -p "$1" | tr -cd '0-9')
+		[ -n "$uf_ppid" ] || return 1
+		uf_parent_name=$(ps -o comm= -p "$uf_ppid")
+		uf_age=$(ps -o etime= -p "$1" | tr -d ' ')
+		return 0
+	fi
+	# As minutes:seconds, the shape ps's etime has for the first hour (the module reads both).
+	uf_age="$((uf_age / 60)):$((uf_age % 60))"
 }
 
 # supervisorctl is a Python program (a quarter of a second). When a pidfile in the app directory ($1) names a live
@@ -111,13 +145,13 @@ show_side_by_side() {
 show_master() {
 	for uf_pidfile in "$1"/*.pid; do
 		[ -f "$uf_pidfile" ] || continue
-		uf_pid=$(head -c 20 "$uf_pidfile" | tr -cd '0-9')
-		if [ -z "$uf_pid" ] || ! kill -0 "$uf_pid" 2>/dev/null; then continue; fi
-		uf_parent=$(ps -o ppid= -p "$uf_pid" | tr -cd '0-9')
-		if [ -z "$uf_parent" ] || [ "$(ps -o comm= -p "$uf_parent")" != supervisord ]; then continue; fi
+		uf_pid=$(head -c 20 "$uf_pidfile")
+		case $uf_pid in '' | *[!0-9]*) continue ;; esac
+		if ! kill -0 "$uf_pid" 2>/dev/null || ! process_facts "$uf_pid"; then continue; fi
+		[ "$uf_parent_name" = supervisord ] || continue
 		section master
 		fact pid "$uf_pid"
-		fact elapsed "$(ps -o etime= -p "$uf_pid" | tr -d ' ')"
+		fact elapsed "$uf_age"
 		return 0
 	done
 	return 1
@@ -147,6 +181,14 @@ show_services() {
 		[ -f "$uf_ini" ] || continue
 		uf_name=$(basename -- "$uf_ini" .ini)
 		show_file "service:$uf_name" "$uf_ini"
+	done
+}
+
+# The HTTP status of each URL, one line "CODE URL" each; 000 when nothing answered within 10 s.
+fetch_status() {
+	for uf_url in "$@"; do
+		uf_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$uf_url" 2>/dev/null) || uf_code=000
+		printf '%s %s\n' "$uf_code" "$uf_url"
 	done
 }
 

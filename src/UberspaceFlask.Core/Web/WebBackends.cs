@@ -75,13 +75,19 @@ namespace UberspaceFlask.Core.Web
     /// <summary>Drives `uberspace web backend` (Uberspace 7): list, set, del.</summary>
     public static class WebBackends
     {
-        public static List<WebBackendEntry> List(HostShell shell)
+        public static List<WebBackendEntry> List(HostShell shell) => WebBackendList.Parse(ListText(shell));
+
+        /// <summary>`uberspace web backend list` as the host printed it (to hand over to the next step).</summary>
+        public static string ListText(HostShell shell)
         {
             var r = shell.RunScript("web/backend", ScriptArgument.Of("list"));
-            return Read(shell, r.Output, "backends", "backends-exit", "WebBackendListFailed", "'uberspace web backend list'");
+            return ReadText(shell, r.Output, "backends", "backends-exit", "WebBackendListFailed", "'uberspace web backend list'");
         }
 
-        static List<WebBackendEntry> Read(HostShell shell, ScriptOutput o, string section, string exitSection, string errorId, string what)
+        static List<WebBackendEntry> Read(HostShell shell, ScriptOutput o, string section, string exitSection, string errorId, string what) =>
+            WebBackendList.Parse(ReadText(shell, o, section, exitSection, errorId, what));
+
+        static string ReadText(HostShell shell, ScriptOutput o, string section, string exitSection, string errorId, string what)
         {
             int exit = o.Exit(exitSection);
             string text = o.Text(section);
@@ -90,7 +96,7 @@ namespace UberspaceFlask.Core.Web
                     $"The 'uberspace' command was not found on {shell.Where}. Is this an Uberspace 7 host?", "uberspace") { Detail = text };
             if (exit != 0)
                 throw new UberspaceException(errorId, FailureKind.InvalidOperation, $"{what} failed (exit {exit}): {text.Trim()}", what) { Detail = text };
-            return WebBackendList.Parse(text);
+            return text;
         }
 
         /// <summary>Whether a listed backend already is what the spec asks for.</summary>

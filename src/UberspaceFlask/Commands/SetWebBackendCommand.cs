@@ -49,7 +49,8 @@ namespace UberspaceFlask.Commands
             {
                 var spec = WebBackendSpec.Create(Path, Domain, Port, Apache, RemovePrefix);
                 var shell = OpenShell(Session);
-                var plan = WebBackends.PlanSet(spec, Listed(shell));
+                var listed = Listed(shell);
+                var plan = WebBackends.PlanSet(spec, WebBackendList.Parse(listed.Text));
                 bool changed = plan.Changes.Count > 0;
                 if (changed && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
                 var entry = WebBackends.Apply(shell, spec, plan, remove: false);
@@ -58,19 +59,15 @@ namespace UberspaceFlask.Commands
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
-                WriteObject(OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath));
+                var output = OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath);
+                // Unchanged, the list is still what the host shows: Test-FlaskDeployment needs no call of its own.
+                if (!changed) output.BackendList = new BackendListSnapshot(listed);
+                WriteObject(output);
             });
         }
 
         // What the step before handed over, while fresh; otherwise the list is read now.
-        System.Collections.Generic.List<WebBackendEntry> Listed(Core.Host.HostShell shell)
-        {
-            if (BackendList?.Value is WebBackendListSnapshot snapshot && snapshot.IsFresh(DateTime.UtcNow))
-            {
-                WriteVerbose($"[{shell.Where}] uberspace web backend list: as read by the step before, {(DateTime.UtcNow - snapshot.TakenAtUtc).TotalSeconds:0.0} s ago");
-                return WebBackendList.Parse(snapshot.Text);
-            }
-            return WebBackends.List(shell);
-        }
+        WebBackendListSnapshot Listed(Core.Host.HostShell shell) =>
+            Handover.FreshBackendList(this, BackendList, shell.Where) ?? new WebBackendListSnapshot(WebBackends.ListText(shell), DateTime.UtcNow);
     }
 }

@@ -32,6 +32,10 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public string FrontendUrl { get; set; }
 
+        /// <summary>The backend list Set-WebBackend handed over when it changed nothing, used while fresh.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public BackendListSnapshot BackendList { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Name ?? AppPath, () =>
@@ -39,7 +43,7 @@ namespace UberspaceFlask.Commands
                 string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
                 var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
                 var shell = OpenShell(Session);
-                var facts = DeploymentDiagnosis.Probe(shell, spec);
+                var facts = DeploymentDiagnosis.Probe(shell, spec, Handover.FreshBackendList(this, BackendList, shell.Where)?.Text);
                 foreach (var r in new DeploymentChecks(facts, spec).All())
                     WriteObject(OutputMapper.Check(r, facts.AppPath, shell.Where));
             });

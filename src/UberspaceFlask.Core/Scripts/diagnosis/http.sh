@@ -4,10 +4,7 @@
 service=$1
 shift
 section http
-for url in "$@"; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$url" 2>/dev/null) || code=000
-	printf '%s %s\n' "$code" "$url"
-done
+fetch_status "$@"
 if [ -n "$service" ]; then
 	section log-tail
 	supervisorctl tail -3000 "$service" stderr 2>&1
