@@ -61,11 +61,43 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'en-US') $out -Recurse
     Copy-Item (Join-Path $root 'UberspaceFlask.Format.ps1xml') $out
     Copy-Item (Join-Path $root 'LICENSE') $out
+    Invoke-ReadyToRun (Join-Path $out 'dependencies')
     # MAML from the built module's metadata and docs/help/*.md; in a child pwsh, since a loaded binary module stays loaded.
     Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-ModuleHelp.ps1') -ModulePath (Join-Path $out 'UberspaceFlask.psd1') `
         -SourcePath (Join-Path $root 'docs/help') -OutputFile (Join-Path $out 'en-US/UberspaceFlask.dll-Help.xml')
     if ($LASTEXITCODE) { throw "Generating help failed (exit $LASTEXITCODE)" }
     Write-Host "Built $out (version $version)"
+}
+
+function Invoke-ReadyToRun([string] $Dependencies) {
+    # Native code for this machine's runtime, beside the portable assemblies: on PowerShell 7 the module's load
+    # context takes these (dependencies/r2r/net<major>.0-<rid>/, see ModuleInitializer.cs), so a fresh process does
+    # not compile SSH.NET, the template engine and the core method by method. Windows PowerShell and any other
+    # runtime or platform keep loading the portable ones. Without crossgen2 (no NuGet), the build goes on without it.
+    if ($PSVersionTable.PSEdition -ne 'Core') { return }
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    if ($rid -notmatch '^(linux|osx|win)-(x64|arm64)$') { Write-Warning "No ReadyToRun images for $rid."; return }
+    $os, $arch = $rid -split '-'
+    $version = [Environment]::Version
+    $runtimeDir = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    dotnet restore (Join-Path $root 'tools/crossgen.proj') --nologo -v quiet -p:CrossgenRid=$rid -p:CrossgenVersion=$version | Out-Host
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $crossgen = Join-Path $packages "microsoft.netcore.app.crossgen2.$rid/$version/tools/crossgen2"
+    if ($IsWindows) { $crossgen += '.exe' }
+    if ($LASTEXITCODE -or -not (Test-Path $crossgen)) { Write-Warning "crossgen2 $version for $rid could not be restored; the module stays portable only."; return }
+    # References: the runtime, then PowerShell's own assemblies, then ours; each name once (the first one wins).
+    $seen = @{}
+    $refs = foreach ($dir in $runtimeDir, $PSHOME, $Dependencies) {
+        foreach ($f in Get-ChildItem $dir -Filter *.dll -File) { if (-not $seen.ContainsKey($f.BaseName)) { $seen[$f.BaseName] = $dir; $f.FullName } }
+    }
+    $target = New-Item -ItemType Directory (Join-Path $Dependencies "r2r/net$($version.Major).0-$rid") -Force
+    # Only what the module's load context loads itself: assemblies the runtime or PowerShell ship are shared.
+    $own = Get-ChildItem $Dependencies -Filter *.dll -File | Where-Object { $seen[$_.BaseName] -eq $Dependencies }
+    foreach ($dll in $own) {
+        $output = & $crossgen $dll.FullName ($refs | ForEach-Object { "-r:$_" }) --targetos $os --targetarch $arch -O -o (Join-Path $target $dll.Name) 2>&1
+        if ($LASTEXITCODE) { throw "crossgen2 failed on $($dll.Name): $output" }
+    }
+    Write-Host "ReadyToRun images for $rid (.NET $version): $($own.Count) assemblies in $target"
 }
 
 function Get-PesterModule {

@@ -82,6 +82,47 @@ Describe 'Formatting of <Type>' -ForEach $outputTypes {
     }
 }
 
+Describe 'ReadyToRun images' {
+    BeforeAll {
+        # In a fresh pwsh: what the core's validation says, then where the core and SSH.NET were loaded from.
+        function Invoke-Fresh([string] $ManifestPath) {
+            $code = @"
+Import-Module '$ManifestPath' -ErrorAction Stop
+try { New-FlaskApp -Name 'bad name' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }
+# -WhatIf renders the app's files (so the template engine loads) and writes nothing.
+`$null = New-FlaskApp -Name r2r -Path '$TestDrive/nowhere/r2r' -Package @() -WhatIf
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'UberspaceFlask.Core', 'Fluid' } | Sort-Object { `$_.GetName().Name } | ForEach-Object Location
+"@
+            & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1
+        }
+        function Test-ReadyToRun([string] $Path) {
+            $stream = [IO.File]::OpenRead($Path)
+            try { ([System.Reflection.PortableExecutable.PEReader]::new($stream)).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $stream.Dispose() }
+        }
+        $script:rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $script:nativeDir = Join-Path $moduleDir "dependencies/r2r/net$([Environment]::Version.Major).0-$rid"
+    }
+    It 'are built for this runtime and platform, beside portable assemblies' {
+        Test-ReadyToRun (Join-Path $nativeDir 'UberspaceFlask.Core.dll') | Should -BeTrue
+        Test-ReadyToRun (Join-Path $nativeDir 'Renci.SshNet.dll') | Should -BeTrue
+        Test-ReadyToRun (Join-Path $moduleDir 'dependencies/UberspaceFlask.Core.dll') | Should -BeFalse
+        Test-ReadyToRun (Join-Path $moduleDir 'UberspaceFlask.dll') | Should -BeFalse
+    }
+    It 'are what PowerShell 7 on this platform loads' {
+        $out = Invoke-Fresh $env:UF_MODULE_PATH
+        $out[0] | Should -Be 'InvalidAppName,UberspaceFlask.Commands.NewFlaskAppCommand'
+        $out -like '*.dll' | Should -Be @((Join-Path $nativeDir 'Fluid.dll'), (Join-Path $nativeDir 'UberspaceFlask.Core.dll'))
+    }
+    It 'are optional: without them (another platform or runtime) the portable assemblies load' {
+        $copy = Join-Path $TestDrive 'portable/UberspaceFlask'
+        Copy-Item $moduleDir $copy -Recurse
+        Remove-Item (Join-Path $copy 'dependencies/r2r') -Recurse -Force
+        $out = Invoke-Fresh (Join-Path $copy 'UberspaceFlask.psd1')
+        $out[0] | Should -Be 'InvalidAppName,UberspaceFlask.Commands.NewFlaskAppCommand'
+        $out -like '*.dll' | Should -Be @((Join-Path $copy 'dependencies/Fluid.dll'), (Join-Path $copy 'dependencies/UberspaceFlask.Core.dll'))
+    }
+}
+
 Describe 'Packaging' {
     It 'publishes to a file repository, installs into a clean module path, and works from there in a fresh pwsh' {
         $home2 = Join-Path $TestDrive 'home'

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace UberspaceFlask
@@ -22,6 +23,17 @@ namespace UberspaceFlask
         {
             if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveOnNetFramework;
             else CoreClr.Register(DependencyDirectory);
+            // The template engine's parser takes a fifth of a second to build on first use; built on a pool thread
+            // now, it is ready by the time the first cmdlet renders a file (opening a session comes first).
+            System.Threading.ThreadPool.QueueUserWorkItem(_ => PrepareCore());
+        }
+
+        // Its own method, so the core is only touched once the resolver above is in place.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static void PrepareCore()
+        {
+            try { Core.Templates.TemplateRenderer.Prepare(); }
+            catch (Exception) { } // Only a head start: the first real use reports any problem.
         }
 
         public void OnRemove(PSModuleInfo module)
@@ -63,11 +75,13 @@ namespace UberspaceFlask
         sealed class DependencyLoadContext : AssemblyLoadContext
         {
             readonly string _directory;
+            readonly string _nativeDirectory;
             readonly HashSet<string> _platform;
 
             public DependencyLoadContext(string directory)
             {
                 _directory = directory;
+                _nativeDirectory = NativeDirectory(directory);
                 // Assemblies the runtime and PowerShell ship stay shared (one System.Memory, one Span<T>);
                 // everything else we ship is loaded here, privately.
                 _platform = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -79,8 +93,27 @@ namespace UberspaceFlask
             protected override Assembly Load(AssemblyName name)
             {
                 if (_platform.Contains(name.Name)) return null;
+                if (_nativeDirectory != null)
+                {
+                    string native = Path.Combine(_nativeDirectory, name.Name + ".dll");
+                    if (File.Exists(native)) return LoadFromAssemblyPath(native);
+                }
                 string path = Path.Combine(_directory, name.Name + ".dll");
                 return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            }
+
+            // build.ps1 puts ReadyToRun images (the same assemblies with native code, made by crossgen2 for one runtime
+            // and platform) in r2r/net<major>.0-<rid>/; another runtime or platform loads the portable ones.
+            static string NativeDirectory(string directory)
+            {
+                string os = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux"
+                    : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+                    : RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win" : null;
+                string arch = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? "x64"
+                    : RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "arm64" : null;
+                if (os == null || arch == null) return null;
+                string dir = Path.Combine(directory, "r2r", $"net{Environment.Version.Major}.0-{os}-{arch}");
+                return Directory.Exists(dir) ? dir : null;
             }
         }
     }

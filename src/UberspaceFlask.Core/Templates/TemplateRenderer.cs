@@ -20,10 +20,23 @@ namespace UberspaceFlask.Core.Templates
         public static string EmbeddedSource(string name)
         {
             var asm = typeof(TemplateRenderer).Assembly;
-            using (var s = asm.GetManifestResourceStream("UberspaceFlask.Templates." + name + ".liquid"))
+            using (var s = asm.GetManifestResourceStream(ResourcePrefix + name + ResourceSuffix))
             {
                 if (s == null) throw new ArgumentException("No embedded template named " + name, nameof(name));
                 using (var r = new StreamReader(s)) return r.ReadToEnd();
+            }
+        }
+
+        const string ResourcePrefix = "UberspaceFlask.Templates.", ResourceSuffix = ".liquid";
+
+        /// <summary>Parses every embedded template now (the parser is built on first use, which is slow).</summary>
+        public static void Prepare()
+        {
+            foreach (string resource in typeof(TemplateRenderer).Assembly.GetManifestResourceNames())
+            {
+                if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(ResourceSuffix, StringComparison.Ordinal)) continue;
+                string name = resource.Substring(ResourcePrefix.Length, resource.Length - ResourcePrefix.Length - ResourceSuffix.Length);
+                Embedded.GetOrAdd(name, n => Parse(EmbeddedSource(n), "embedded template " + n));
             }
         }
 
