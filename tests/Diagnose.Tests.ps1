@@ -124,21 +124,34 @@ Describe 'Test-FlaskDeployment' -Tag Integration {
         ($checks | Where-Object Check -eq 'HTTP page').Message | Should -Be "$front/mounted/ answers 200."
         ($checks | Where-Object Check -eq 'HTTP static file').Message | Should -Be "$front/mounted/static/style.css answers 200."
     }
-    It 'uses the backend list Set-WebBackend handed over only when nothing changed' {
+    It 'uses the backend list the step before handed over, as the host showed it after any change' {
         $verboseOf = { param($records) @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
+        $pipeline = { New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
+            Register-SupervisorService -Name diag -StartSeconds 1 | Set-WebBackend | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1 }
         # A no-op pipeline: Test-FlaskDeployment asks no `uberspace web backend list` of its own.
-        $records = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
-            Register-SupervisorService -Name diag -StartSeconds 1 | Set-WebBackend | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1
+        $records = & $pipeline
         @(& $verboseOf $records) -match 'as read by the step before' | Should -Not -BeNullOrEmpty
         ($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_.Status -ne 'Passed' }) | Should -BeNullOrEmpty
-        # Set-WebBackend changes the backend: the list before the change must not reach the check, which would then
-        # find no backend for / (Apache's default page).
+        # Set-WebBackend changes the backend and hands on the list after the change; the list before it would show
+        # no backend for / (Apache's default page) and fail the check.
         Remove-WebBackend -Path / -Session $s -Confirm:$false
-        $records = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
-            Register-SupervisorService -Name diag -StartSeconds 1 | Set-WebBackend | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1
-        @(& $verboseOf $records) -match 'as read by the step before' | Should -BeNullOrEmpty
+        $records = & $pipeline
+        @(& $verboseOf $records) -match 'as read by the step before' | Should -Not -BeNullOrEmpty
         $checks = $records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         ($checks | Where-Object Check -eq 'Web backend').Status | Should -Be 'Passed'
         $checks | Where-Object Status -ne 'Passed' | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+    }
+    It 'does not report a backend''s status from before the app was restarted' {
+        # A new startsecs rewrites the service ini and restarts the app: new pids behind an unchanged backend.
+        $service = New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |
+            Register-SupervisorService -Name diag -StartSeconds 2 -ErrorAction Stop
+        $service.Changed | Should -BeTrue
+        $web = $service | Set-WebBackend -ErrorAction Stop
+        $web.Changed | Should -BeFalse
+        $web.Pid | Should -Be (Get-WebBackend -Path / -Session $s).Pid
+        # Piped straight on, the restarted service's list (read before the restart) is not used for the check.
+        $records = $service | Test-FlaskDeployment -FrontendUrl $front -Verbose 4>&1
+        @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -match 'as read by the step before' | Should -BeNullOrEmpty
+        $records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_.Status -eq 'Failed' } | Should -BeNullOrEmpty
     }
 }

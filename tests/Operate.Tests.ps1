@@ -51,6 +51,17 @@ Describe 'Re-running the pipeline' -Tag Integration {
         $second.Service.Restarted | Should -BeFalse
         $second.Backend.Changed | Should -BeFalse
     }
+    It 'New-UwsgiConfig takes what New-FlaskApp''s probe saw when that changed nothing, and only for the app''s own venv' {
+        $app = New-FlaskApp -Name basic_flask -Session $s -Message 'Hello again' -Package @() -SystemSitePackages -ErrorAction Stop
+        $app.Changed | Should -BeFalse
+        $records = $app | New-UwsgiConfig -Port 10301 -Verbose 4>&1
+        ($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -match 'as New-FlaskApp''s probe saw them' | Should -Not -BeNullOrEmpty
+        ($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Changed | Should -BeFalse
+        # Another venv than the one New-FlaskApp looked at: New-UwsgiConfig must look itself, and finds none there.
+        $err = $null
+        $app | New-UwsgiConfig -Port 10301 -VenvPath '/home/isabell/no-such-venv' -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'VenvNotFound,*'
+    }
     It 'writes no file and restarts nothing' {
         foreach ($f in $mtimes.Keys) { Get-Mtime $f | Should -Be $mtimes[$f] -Because "$f must not be rewritten" }
         $second.Service.Pid | Should -Be $first.Service.Pid

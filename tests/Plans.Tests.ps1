@@ -105,6 +105,20 @@ Describe 'Generated files: the seal tells a hand edit from the module''s own wri
         $forced = (Get-CoreType UwsgiSpec)::Create('~/basic_flask', $N, 'app', $N, 10241, '/', 1, 0, $null, $N, $N, $true)
         (Get-CoreType UwsgiConfigWriter)::Plan($forced, $f).Ini.BackupPath | Should -Be '/home/isabell/basic_flask/uwsgi.ini.uf-backup'
     }
+    It 'New-FlaskApp''s uWSGI facts answer New-UwsgiConfig only for the same app, entry module and own venv, no -UwsgiPath: <Case>' -ForEach @(
+        @{ Case = 'as piped'; App = '/home/isabell/basic_flask'; Entry = 'app'; Venv = '/home/isabell/basic_flask/ENV'; Uwsgi = $null; Answers = $true }
+        @{ Case = 'no venv given'; App = '/home/isabell/basic_flask/'; Entry = 'app'; Venv = $null; Uwsgi = $null; Answers = $true }
+        @{ Case = 'another entry module'; App = '/home/isabell/basic_flask'; Entry = 'main'; Venv = $null; Uwsgi = $null; Answers = $false }
+        @{ Case = 'another venv'; App = '/home/isabell/basic_flask'; Entry = 'app'; Venv = '/home/isabell/venvs/x'; Uwsgi = $null; Answers = $false }
+        @{ Case = 'a uWSGI named'; App = '/home/isabell/basic_flask'; Entry = 'app'; Venv = $null; Uwsgi = '/usr/bin/uwsgi'; Answers = $false }
+        @{ Case = 'another app'; App = '/home/isabell/other'; Entry = 'app'; Venv = $null; Uwsgi = $null; Answers = $false }
+        @{ Case = 'a path relative to a home not known here'; App = '~/basic_flask'; Entry = 'app'; Venv = $null; Uwsgi = $null; Answers = $false }
+    ) {
+        $f = (Get-CoreType UwsgiFacts)::new()
+        $f.Home = $accountHome; $f.AppPath = '/home/isabell/basic_flask'; $f.VenvPath = '/home/isabell/basic_flask/ENV'; $f.HasEntry = $true
+        $spec = (Get-CoreType UwsgiSpec)::Create($App, $N, $Entry, ($Venv ?? $N), 10241, '/', 1, 0, $null, ($Uwsgi ?? $N), $N, $false)
+        (Get-CoreType UwsgiConfigWriter)::Answers($f, 'app', $spec) | Should -Be $Answers
+    }
 }
 
 Describe 'Paths compared normalised, whatever $HOME looks like' {

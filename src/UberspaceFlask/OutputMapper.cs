@@ -61,8 +61,9 @@ namespace UberspaceFlask
             Restarted = outcome.Restarted,
             Ready = outcome.Changed || SupervisorState.IsUp(outcome.Status?.State),
             Reason = outcome.Reason,
-            // Nothing changed, so the backends the probe read are still what Set-WebBackend would read.
-            BackendList = outcome.Changed ? null : Snapshot(plan.BackendList),
+            // This step changes no backend, so the lines the probe read are still what Set-WebBackend would read; their
+            // status ("listening: PID ...") only while nothing was started or stopped.
+            BackendList = Snapshot(plan.BackendList, statusCurrent: !outcome.Changed),
         };
 
         internal static FlaskDeploymentCheck Check(CheckResult r, string appPath, string location) => new FlaskDeploymentCheck
@@ -122,8 +123,8 @@ namespace UberspaceFlask
             Changed = changed,
         };
 
-        internal static BackendListSnapshot Snapshot(string text) =>
-            text == null ? null : new BackendListSnapshot(new WebBackendListSnapshot(text, DateTime.UtcNow));
+        internal static BackendListSnapshot Snapshot(string text, bool statusCurrent) =>
+            text == null ? null : new BackendListSnapshot(new WebBackendListSnapshot(text, DateTime.UtcNow, statusCurrent));
     
         internal static FlaskPublishResult Publish(UberspaceFlask.Core.Releases.PublishResult r, UberspaceSession session) => new FlaskPublishResult
         {

@@ -22,6 +22,8 @@ namespace UberspaceFlask
         public UberspaceSession Session { get; internal set; }
         /// <summary>Whether this run changed anything on the host.</summary>
         public bool Changed { get; internal set; }
+        /// <summary>What New-UwsgiConfig would probe for, when this run changed nothing; New-UwsgiConfig binds it.</summary>
+        public UwsgiFactsSnapshot UwsgiFacts { get; internal set; }
         public override string ToString() => AppPath;
     }
 
@@ -109,6 +111,15 @@ namespace UberspaceFlask
         /// <summary>The backend list as this step saw it, when it changed nothing; Test-FlaskDeployment binds it.</summary>
         public BackendListSnapshot BackendList { get; internal set; }
         public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
+    }
+
+    /// <summary>The facts about an app's uwsgi.ini New-FlaskApp's probe read, carried to New-UwsgiConfig.</summary>
+    public sealed class UwsgiFactsSnapshot
+    {
+        internal UwsgiFactsSnapshot(object snapshot) { Value = snapshot; }
+        // Handover.UwsgiFactsHandover, held as object: exported types must not name core types.
+        internal object Value { get; }
+        public override string ToString() => "uwsgi.ini and uWSGI, as New-FlaskApp's probe saw them";
     }
 
     /// <summary>A host's `uberspace web backend list` as one step read it, carried to the next in the pipeline.</summary>

@@ -59,6 +59,8 @@ namespace UberspaceFlask.Core.Apps
         /// <summary>The files the app would get, by path relative to the app directory.</summary>
         public Dictionary<string, HostFile> Files { get; set; } = new Dictionary<string, HostFile>();
         public string Where { get; set; } = "the host";
+        /// <summary>What New-UwsgiConfig would probe for (the app's own venv, its entry module): handed on when nothing changes.</summary>
+        public Uwsgi.UwsgiFacts Uwsgi { get; set; }
     }
 
     public sealed class FlaskAppPlan
@@ -91,7 +93,7 @@ namespace UberspaceFlask.Core.Apps
 
         public static FlaskAppFacts Probe(HostShell shell, FlaskAppSpec spec)
         {
-            var args = new List<ScriptArgument> { spec.Path, VenvName, spec.Python ?? "" };
+            var args = new List<ScriptArgument> { spec.Path, VenvName, spec.Python ?? "", spec.EntryModule, Uwsgi.UwsgiIni.FileName };
             args.AddRange(Files(spec).Select(f => ScriptArgument.Of(f.Relative)));
             var r = shell.RunScriptChecked("apps/probe", "ProbeFailed", "Looking at the app directory", args);
             var f = r.Output.Facts("host");
@@ -105,6 +107,7 @@ namespace UberspaceFlask.Core.Apps
                 Python = f.TryGetValue("python", out var p) && p.StartsWith("/", StringComparison.Ordinal) ? p : null,
                 Files = Files(spec).ToDictionary(x => x.Relative, x => r.Output.File(x.Relative)),
                 Where = shell.Where,
+                Uwsgi = Uwsgi.UwsgiConfigWriter.ReadFacts(r.Output, shell.Where),
             };
         }
 

@@ -90,10 +90,16 @@ namespace UberspaceFlask.Core.Uwsgi
             {
                 ScriptArgument.Of(spec.AppPath), spec.EntryModule, spec.VenvPath ?? "", FlaskAppScaffolder.VenvName, spec.UwsgiPath ?? "", UwsgiIni.FileName,
             });
-            var f = r.Output.Facts("host");
+            return ReadFacts(r.Output, shell.Where);
+        }
+
+        /// <summary>lib.sh's show_uwsgi_facts, from this cmdlet's probe or New-FlaskApp's.</summary>
+        public static UwsgiFacts ReadFacts(ScriptOutput output, string where)
+        {
+            var f = output.Facts("uwsgi");
             return new UwsgiFacts
             {
-                Home = HostPaths.Normalize(f["home"]),
+                Home = HostPaths.Normalize(output.Facts("host")["home"]),
                 AppPath = HostPaths.Normalize(f["app"]),
                 VenvPath = HostPaths.Normalize(f["venv"]),
                 HasEntry = f.ContainsKey("entry"),
@@ -102,10 +108,19 @@ namespace UberspaceFlask.Core.Uwsgi
                 ExplicitUwsgi = f.TryGetValue("explicit", out var e) ? HostPaths.Normalize(e) : null,
                 ExplicitUwsgiRuns = f.ContainsKey("explicitok"),
                 SystemUwsgi = f.TryGetValue("system", out var s) && s.StartsWith("/", StringComparison.Ordinal) ? s : null,
-                Ini = r.Output.File("ini"),
-                Where = shell.Where,
+                Ini = output.File("uwsgi-ini"),
+                Where = where,
             };
         }
+
+        /// <summary>
+        /// Whether facts another probe gathered (New-FlaskApp's, with the app's own venv, no uWSGI binary named, and
+        /// its entry module) answer what this spec would ask.
+        /// </summary>
+        public static bool Answers(UwsgiFacts facts, string entryModule, UwsgiSpec spec) =>
+            facts != null && spec.UwsgiPath == null && spec.EntryModule == entryModule
+            && spec.AppPath.StartsWith("/", StringComparison.Ordinal) && HostPaths.SamePath(spec.AppPath, facts.AppPath)
+            && (spec.VenvPath == null || (spec.VenvPath.StartsWith("/", StringComparison.Ordinal) && HostPaths.SamePath(spec.VenvPath, facts.VenvPath)));
 
         /// <summary>Decides what to write from the spec and the facts alone (no host): unit-tested without one.</summary>
         public static UwsgiPlan Plan(UwsgiSpec spec, UwsgiFacts facts)

@@ -58,9 +58,17 @@ namespace UberspaceFlask.Core.Web
     public sealed class WebBackendListSnapshot
     {
         public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
-        public WebBackendListSnapshot(string text, DateTime takenAtUtc) { Text = text; TakenAtUtc = takenAtUtc; }
+        public WebBackendListSnapshot(string text, DateTime takenAtUtc, bool statusCurrent = true)
+        {
+            Text = text; TakenAtUtc = takenAtUtc; StatusCurrent = statusCurrent;
+        }
         public string Text { get; }
         public DateTime TakenAtUtc { get; }
+        /// <summary>
+        /// Whether each line's status ("OK, listening: PID ...") is still what the host would show. A step that
+        /// started or stopped a service keeps the lines (it changes no backend) but not their status.
+        /// </summary>
+        public bool StatusCurrent { get; }
         public bool IsFresh(DateTime nowUtc) => nowUtc - TakenAtUtc <= MaxAge && nowUtc >= TakenAtUtc;
     }
 
@@ -133,8 +141,13 @@ namespace UberspaceFlask.Core.Web
         }
 
         /// <summary>Runs `set` or `del` and reads the list in the same round trip; returns the target's line after it.</summary>
-        public static WebBackendEntry Apply(HostShell shell, WebBackendSpec spec, WebBackendPlan plan, bool remove)
+        public static WebBackendEntry Apply(HostShell shell, WebBackendSpec spec, WebBackendPlan plan, bool remove) =>
+            Apply(shell, spec, plan, remove, out _);
+
+        /// <param name="listAfter">The list as the host printed it after the change (null when nothing changed).</param>
+        public static WebBackendEntry Apply(HostShell shell, WebBackendSpec spec, WebBackendPlan plan, bool remove, out string listAfter)
         {
+            listAfter = null;
             if (plan.Changes.Count == 0) return plan.Current;
             string verb = remove ? "del" : "set";
             var args = new List<ScriptArgument> { ScriptArgument.Of(verb) };
@@ -142,7 +155,8 @@ namespace UberspaceFlask.Core.Web
             var r = shell.RunScript("web/backend", args);
             string command = "uberspace web backend " + verb + " " + string.Join(" ", plan.Arguments);
             Read(shell, r.Output, "change", "change-exit", remove ? "WebBackendRemoveFailed" : "WebBackendSetFailed", "'" + command + "'");
-            var list = Read(shell, r.Output, "backends", "backends-exit", "WebBackendListFailed", "'uberspace web backend list'");
+            listAfter = ReadText(shell, r.Output, "backends", "backends-exit", "WebBackendListFailed", "'uberspace web backend list'");
+            var list = WebBackendList.Parse(listAfter);
             var entry = list.FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path));
             if (!remove && entry == null)
                 throw new UberspaceException("WebBackendNotListed", FailureKind.InvalidData,

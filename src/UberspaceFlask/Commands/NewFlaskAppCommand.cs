@@ -56,7 +56,8 @@ namespace UberspaceFlask.Commands
                 var spec = FlaskAppSpec.Create(Name, Path, Message, EntryModule, Python, Package, PipArgument, SystemSitePackages,
                     ResolveLocalPath(TemplatePath), Force);
                 var shell = OpenShell(Session);
-                var plan = FlaskAppScaffolder.Plan(spec, FlaskAppScaffolder.Probe(shell, spec));
+                var facts = FlaskAppScaffolder.Probe(shell, spec);
+                var plan = FlaskAppScaffolder.Plan(spec, facts);
                 Session?.SawPython(plan.Python);
                 if (plan.Changes.Count > 0)
                 {
@@ -65,7 +66,10 @@ namespace UberspaceFlask.Commands
                     FlaskAppScaffolder.Apply(shell, spec, plan);
                 }
                 else WriteVerbose($"{plan.AppPath} is up to date.");
-                WriteObject(OutputMapper.App(spec, plan, shell.Where, Session, plan.Changes.Count > 0));
+                var output = OutputMapper.App(spec, plan, shell.Where, Session, plan.Changes.Count > 0);
+                // Unchanged, what the probe saw for uwsgi.ini still holds: New-UwsgiConfig needs no probe of its own.
+                if (plan.Changes.Count == 0) output.UwsgiFacts = new UwsgiFactsSnapshot(new Handover.UwsgiFactsHandover(facts.Uwsgi, spec.EntryModule));
+                WriteObject(output);
             });
         }
     }

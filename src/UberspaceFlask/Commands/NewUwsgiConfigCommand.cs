@@ -49,6 +49,10 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public string TemplatePath { get; set; }
 
+        /// <summary>What New-FlaskApp's probe saw, when it changed nothing; used while fresh.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public UwsgiFactsSnapshot UwsgiFacts { get; set; }
+
         /// <summary>Replace a uwsgi.ini that was edited by hand (the old one is kept as uwsgi.ini.uf-backup).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -60,7 +64,8 @@ namespace UberspaceFlask.Commands
                 var spec = UwsgiSpec.Create(Path, Name, EntryModule, VenvPath, Port, MountPath, Processes, Threads,
                     IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, UwsgiPath, ResolveLocalPath(TemplatePath), Force);
                 var shell = OpenShell(Session);
-                var plan = UwsgiConfigWriter.Plan(spec, UwsgiConfigWriter.Probe(shell, spec));
+                var facts = Handover.FreshUwsgiFacts(this, UwsgiFacts, spec, shell.Where) ?? UwsgiConfigWriter.Probe(shell, spec);
+                var plan = UwsgiConfigWriter.Plan(spec, facts);
                 if (plan.Changes.Count > 0)
                 {
                     if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;

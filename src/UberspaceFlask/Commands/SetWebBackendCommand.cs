@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using UberspaceFlask.Core.Web;
 
@@ -53,15 +54,24 @@ namespace UberspaceFlask.Commands
                 var plan = WebBackends.PlanSet(spec, WebBackendList.Parse(listed.Text));
                 bool changed = plan.Changes.Count > 0;
                 if (changed && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var entry = WebBackends.Apply(shell, spec, plan, remove: false);
+                var entry = WebBackends.Apply(shell, spec, plan, remove: false, out string listAfter);
+                if (changed)
+                    listed = new WebBackendListSnapshot(listAfter, DateTime.UtcNow);
+                else if (!listed.StatusCurrent)
+                {
+                    // The step before started or stopped the app: its lines hold, their status may not. The entry
+                    // reported (and the warnings below) must say what the host says now.
+                    listed = new WebBackendListSnapshot(WebBackends.ListText(shell), DateTime.UtcNow);
+                    entry = WebBackendList.Parse(listed.Text).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path)) ?? entry;
+                }
                 Session?.SawBackendPath(entry.Path);
                 if (entry.StatusKind == BackendStatusKind.WrongInterface)
                     WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
                 else if (entry.StatusKind == BackendStatusKind.NoService)
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
                 var output = OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath);
-                // Unchanged, the list is still what the host shows: Test-FlaskDeployment needs no call of its own.
-                if (!changed) output.BackendList = new BackendListSnapshot(listed);
+                // The list as the host shows it now: Test-FlaskDeployment needs no call of its own.
+                output.BackendList = new BackendListSnapshot(listed);
                 WriteObject(output);
             });
         }

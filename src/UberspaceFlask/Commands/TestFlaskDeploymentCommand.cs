@@ -43,7 +43,7 @@ namespace UberspaceFlask.Commands
                 string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
                 var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
                 var shell = OpenShell(Session);
-                var facts = DeploymentDiagnosis.Probe(shell, spec, Handover.FreshBackendList(this, BackendList, shell.Where)?.Text);
+                var facts = DeploymentDiagnosis.Probe(shell, spec, Handover.FreshBackendList(this, BackendList, shell.Where, needStatus: true)?.Text);
                 foreach (var r in new DeploymentChecks(facts, spec).All())
                     WriteObject(OutputMapper.Check(r, facts.AppPath, shell.Where));
             });

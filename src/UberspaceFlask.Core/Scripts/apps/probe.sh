@@ -1,11 +1,13 @@
 # shellcheck shell=sh
 # apps/probe.sh: what New-FlaskApp needs to know before it plans.
 # $1 the app directory as given, $2 the venv's directory name, $3 the python to use ('' for the newest python3.X),
-# $4... the files it would write, relative to the app directory.
+# $4 the entry module, $5 uwsgi.ini's name, $6... the files it would write, relative to the app directory.
+# What New-UwsgiConfig needs comes along, for New-FlaskApp to hand on when it changes nothing.
 app=$(host_path "$1")
 venv_name=$2
 python=$3
-shift 3
+show_uwsgi_facts "$1" "$4" '' "$2" '' "$5"
+shift 5
 
 # The interpreter: the one asked for, else the newest python3.X on PATH (Uberspace has several), else python3.
 find_python() {
