@@ -11,6 +11,7 @@
       - fresh deploy, whole process: the same after removing the app, its service and its backend (not timed).
       - warm-session no-op: the pipeline again in a session that is already open (median of -Runs).
       - SSH exec/SFTP sessions per no-op, opening the session included, counted in the sandbox sshd's log.
+      - the fixed costs of a fresh process: pwsh alone, with Import-Module, and with a session opened and closed.
       - Publish-FlaskApp: a first publish, a code-only change (venv reused) and an identical re-publish.
     Run after a build, as root: dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/compare.ps1
 #>
@@ -82,6 +83,24 @@ try {
         Reset-Deploy isabell2 10901; $fresh.Reference += Invoke-Reference
     }
 
+    # Fixed costs of a whole-process run, before any deploy work: a bare pwsh, pwsh with the module imported, and
+    # that plus opening and closing a session (fresh processes, alternating, median of -Runs each).
+    $fixedCode = [ordered]@{
+        'pwsh alone' = 'exit 0'
+        '+ Import-Module' = "Import-Module '$ModulePath'; exit 0"
+        '+ New-UberspaceSession' = "Import-Module '$ModulePath'; `$s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile '$key' -HostKeyFingerprint '$pin' -ErrorAction Stop; Remove-UberspaceSession `$s; exit 0"
+    }
+    $fixed = @{}
+    foreach ($k in $fixedCode.Keys) { $fixed[$k] = @() }
+    for ($i = 0; $i -lt $Runs; $i++) {
+        foreach ($k in $fixedCode.Keys) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $out = & dotnet $pwshDll -NoProfile -NonInteractive -Command $fixedCode[$k] 2>&1
+            if ($LASTEXITCODE) { throw "The fixed-cost run '$k' failed: $out" }
+            $fixed[$k] += $sw.Elapsed.TotalSeconds
+        }
+    }
+
     # The warm session: the pipeline again and again on an open session.
     $s = New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin
     $pipeline = { New-FlaskApp -Name basic_flask -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10900 |
@@ -112,6 +131,7 @@ try {
     $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     Write-Host ("warm-session no-op pipeline: median {0:0.000} s over {1} runs (all: {2})" -f (Get-Median $warm), $warm.Count, (($warm | ForEach-Object { $_.ToString('0.000') }) -join ' '))
     Write-Host "SSH sessions per no-op, opening the session included: $exec exec, $sftp SFTP ($($exec + $sftp) in all)"
+    Write-Host ("fixed costs of a fresh process, medians: {0}" -f (($fixedCode.Keys | ForEach-Object { '{0} {1:0.00} s' -f $_, (Get-Median $fixed[$_]) }) -join ', '))
     Write-Host ("raw no-op module: {0}" -f (($noop.Module | ForEach-Object { $_.ToString('0.00') }) -join ' '))
     Write-Host ("raw no-op reference: {0}" -f (($noop.Reference | ForEach-Object { $_.ToString('0.00') }) -join ' '))
     Write-Host ("raw fresh module: {0}" -f (($fresh.Module | ForEach-Object { $_.ToString('0.00') }) -join ' '))
