@@ -69,6 +69,11 @@ function Invoke-Build {
     Write-Host "Built $out (version $version)"
 }
 
+function Get-NuGetPackageRoot {
+    # Where restores put packages: NUGET_PACKAGES, else ~/.nuget/packages.
+    if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+}
+
 function Invoke-ReadyToRun([string] $Dependencies) {
     # Native code for this machine's runtime, beside the portable assemblies: on PowerShell 7 the module's load
     # context takes these (dependencies/r2r/net<major>.0-<rid>/, see ModuleInitializer.cs), so a fresh process does
@@ -81,7 +86,7 @@ function Invoke-ReadyToRun([string] $Dependencies) {
     $version = [Environment]::Version
     $runtimeDir = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
     dotnet restore (Join-Path $root 'tools/crossgen.proj') --nologo -v quiet -p:CrossgenRid=$rid -p:CrossgenVersion=$version | Out-Host
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $packages = Get-NuGetPackageRoot
     $crossgen = Join-Path $packages "microsoft.netcore.app.crossgen2.$rid/$version/tools/crossgen2"
     if ($IsWindows) { $crossgen += '.exe' }
     if ($LASTEXITCODE -or -not (Test-Path $crossgen)) { Write-Warning "crossgen2 $version for $rid could not be restored; the module stays portable only."; return }
@@ -103,7 +108,7 @@ function Invoke-ReadyToRun([string] $Dependencies) {
 function Get-PesterModule {
     # Test-time packages (Pester, an old SSH.NET for the isolation test) come from NuGet; a no-op when cached.
     Invoke-Native 'restoring test packages from NuGet' { dotnet restore (Join-Path $root 'tools/tools.proj') --nologo -v quiet }
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $packages = Get-NuGetPackageRoot
     $env:UF_OLD_SSHNET = Join-Path $packages 'ssh.net/2024.2.0/lib/net8.0/Renci.SshNet.dll'
     Join-Path $packages 'pester/6.2.0/tools/Pester.psd1'
 }

@@ -123,8 +123,8 @@ namespace UberspaceFlask
             Changed = changed,
         };
 
-        internal static BackendListSnapshot Snapshot(string text, bool statusCurrent) =>
-            text == null ? null : new BackendListSnapshot(new WebBackendListSnapshot(text, DateTime.UtcNow, statusCurrent));
+        internal static HandedOver Snapshot(string text, bool statusCurrent) =>
+            text == null ? null : Handover.Of(new WebBackendListSnapshot(text, DateTime.UtcNow, statusCurrent));
     
         internal static FlaskPublishResult Publish(UberspaceFlask.Core.Releases.PublishResult r, UberspaceSession session) => new FlaskPublishResult
         {

@@ -23,7 +23,7 @@ namespace UberspaceFlask
         /// <summary>Whether this run changed anything on the host.</summary>
         public bool Changed { get; internal set; }
         /// <summary>What New-UwsgiConfig would probe for, when this run changed nothing; New-UwsgiConfig binds it.</summary>
-        public UwsgiFactsSnapshot UwsgiFacts { get; internal set; }
+        public HandedOver UwsgiFacts { get; internal set; }
         public override string ToString() => AppPath;
     }
 
@@ -78,7 +78,7 @@ namespace UberspaceFlask
         /// `uberspace web backend list` as this step read it, for Set-WebBackend further down the pipeline (it then
         /// needs no round trip of its own). Only set when nothing changed; used only while fresh.
         /// </summary>
-        public BackendListSnapshot BackendList { get; internal set; }
+        public HandedOver BackendList { get; internal set; }
         public override string ToString() => $"{Name} {State}" + (Pid.HasValue ? $" pid {Pid}" : "");
     }
 
@@ -109,26 +109,21 @@ namespace UberspaceFlask
         public UberspaceSession Session { get; internal set; }
         public bool Changed { get; internal set; }
         /// <summary>The backend list as this step saw it, when it changed nothing; Test-FlaskDeployment binds it.</summary>
-        public BackendListSnapshot BackendList { get; internal set; }
+        public HandedOver BackendList { get; internal set; }
         public override string ToString() => Target + " " + (Kind == "http" ? "http:" + Port : Kind) + (Status != null ? " => " + Status : "");
     }
 
-    /// <summary>The facts about an app's uwsgi.ini New-FlaskApp's probe read, carried to New-UwsgiConfig.</summary>
-    public sealed class UwsgiFactsSnapshot
+    /// <summary>
+    /// What one step read on the host, carried in its output to the next step (BackendList, UwsgiFacts), which uses
+    /// it while fresh instead of looking itself.
+    /// </summary>
+    public sealed class HandedOver
     {
-        internal UwsgiFactsSnapshot(object snapshot) { Value = snapshot; }
-        // Handover.UwsgiFactsHandover, held as object: exported types must not name core types.
+        internal HandedOver(object value, string what) { Value = value; _what = what; }
+        readonly string _what;
+        // A core type, held as object: exported types must not name core types.
         internal object Value { get; }
-        public override string ToString() => "uwsgi.ini and uWSGI, as New-FlaskApp's probe saw them";
-    }
-
-    /// <summary>A host's `uberspace web backend list` as one step read it, carried to the next in the pipeline.</summary>
-    public sealed class BackendListSnapshot
-    {
-        internal BackendListSnapshot(object snapshot) { Value = snapshot; }
-        // The core's WebBackendListSnapshot, held as object: exported types must not name core types.
-        internal object Value { get; }
-        public override string ToString() => "uberspace web backend list, as read by the step before";
+        public override string ToString() => _what;
     }
 
     /// <summary>A host's SSH key, as Get-UberspaceHostKey read it.</summary>

@@ -57,7 +57,6 @@ namespace UberspaceFlask.Core.Web
     /// </summary>
     public sealed class WebBackendListSnapshot
     {
-        public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
         public WebBackendListSnapshot(string text, DateTime takenAtUtc, bool statusCurrent = true)
         {
             Text = text; TakenAtUtc = takenAtUtc; StatusCurrent = statusCurrent;
@@ -69,7 +68,7 @@ namespace UberspaceFlask.Core.Web
         /// started or stopped a service keeps the lines (it changes no backend) but not their status.
         /// </summary>
         public bool StatusCurrent { get; }
-        public bool IsFresh(DateTime nowUtc) => nowUtc - TakenAtUtc <= MaxAge && nowUtc >= TakenAtUtc;
+        public bool IsFresh(DateTime nowUtc) => Freshness.IsFresh(TakenAtUtc, nowUtc);
     }
 
     public sealed class WebBackendPlan
@@ -141,9 +140,6 @@ namespace UberspaceFlask.Core.Web
         }
 
         /// <summary>Runs `set` or `del` and reads the list in the same round trip; returns the target's line after it.</summary>
-        public static WebBackendEntry Apply(HostShell shell, WebBackendSpec spec, WebBackendPlan plan, bool remove) =>
-            Apply(shell, spec, plan, remove, out _);
-
         /// <param name="listAfter">The list as the host printed it after the change (null when nothing changed).</param>
         public static WebBackendEntry Apply(HostShell shell, WebBackendSpec spec, WebBackendPlan plan, bool remove, out string listAfter)
         {

@@ -68,7 +68,7 @@ namespace UberspaceFlask.Commands
                 else WriteVerbose($"{plan.AppPath} is up to date.");
                 var output = OutputMapper.App(spec, plan, shell.Where, Session, plan.Changes.Count > 0);
                 // Unchanged, what the probe saw for uwsgi.ini still holds: New-UwsgiConfig needs no probe of its own.
-                if (plan.Changes.Count == 0) output.UwsgiFacts = new UwsgiFactsSnapshot(new Handover.UwsgiFactsHandover(facts.Uwsgi, spec.EntryModule));
+                if (plan.Changes.Count == 0) output.UwsgiFacts = Handover.Of(facts.Uwsgi, spec.EntryModule);
                 WriteObject(output);
             });
         }

@@ -51,7 +51,7 @@ namespace UberspaceFlask.Commands
 
         /// <summary>What New-FlaskApp's probe saw, when it changed nothing; used while fresh.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public UwsgiFactsSnapshot UwsgiFacts { get; set; }
+        public HandedOver UwsgiFacts { get; set; }
 
         /// <summary>Replace a uwsgi.ini that was edited by hand (the old one is kept as uwsgi.ini.uf-backup).</summary>
         [Parameter]

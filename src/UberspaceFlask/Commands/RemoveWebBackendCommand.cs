@@ -28,7 +28,7 @@ namespace UberspaceFlask.Commands
                 var shell = OpenShell(Session);
                 var plan = WebBackends.PlanRemove(spec, WebBackends.List(shell), shell.Where);
                 if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                WebBackends.Apply(shell, spec, plan, remove: true);
+                WebBackends.Apply(shell, spec, plan, remove: true, out _);
             });
         }
     }

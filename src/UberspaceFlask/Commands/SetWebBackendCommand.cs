@@ -42,7 +42,7 @@ namespace UberspaceFlask.Commands
 
         /// <summary>The backend list the step before read (Register-SupervisorService's BackendList), used while fresh.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public BackendListSnapshot BackendList { get; set; }
+        public HandedOver BackendList { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -71,7 +71,7 @@ namespace UberspaceFlask.Commands
                     WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
                 var output = OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath);
                 // The list as the host shows it now: Test-FlaskDeployment needs no call of its own.
-                output.BackendList = new BackendListSnapshot(listed);
+                output.BackendList = Handover.Of(listed);
                 WriteObject(output);
             });
         }

@@ -34,7 +34,7 @@ namespace UberspaceFlask.Commands
 
         /// <summary>The backend list Set-WebBackend handed over when it changed nothing, used while fresh.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public BackendListSnapshot BackendList { get; set; }
+        public HandedOver BackendList { get; set; }
 
         protected override void ProcessRecord()
         {
