@@ -9,14 +9,20 @@ function Get-CoreType([string] $Name) {
     $t[0]
 }
 
-# The ErrorId a core call fails with ('no error' when it does not fail).
-function Get-ErrorId([scriptblock] $Call) {
-    try { $null = & $Call; 'no error' }
+# The core's exception a call fails with (ErrorId, Message); $null when it does not fail.
+function Get-CoreError([scriptblock] $Call) {
+    try { $null = & $Call; $null }
     catch {
         $e = $_.Exception
         while ($e -and -not $e.PSObject.Properties['ErrorId']) { $e = $e.InnerException }
-        if ($e) { $e.ErrorId } else { throw }
+        if ($e) { $e } else { throw }
     }
 }
 
-Export-ModuleMember -Function Get-CoreType, Get-ErrorId
+# The ErrorId a core call fails with ('no error' when it does not fail).
+function Get-ErrorId([scriptblock] $Call) {
+    $e = Get-CoreError $Call
+    if ($e) { $e.ErrorId } else { 'no error' }
+}
+
+Export-ModuleMember -Function Get-CoreType, Get-CoreError, Get-ErrorId

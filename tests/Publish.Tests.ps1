@@ -26,6 +26,12 @@ BeforeAll {
     Set-Content (Join-Path $project 'shop/__pycache__/views.cpython-311.pyc') 'bytecode'
     Set-Content (Join-Path $project '.venv/pyvenv.cfg') 'home = /usr/bin'
 
+    # The link simulator the developers' guide names (shared/, beside the repository); CI has it there too.
+    function script:Get-LatencyProxy {
+        $proxy = Join-Path $PSScriptRoot '../../shared/tools/latency-proxy.py'
+        if (-not (Test-Path $proxy)) { throw "The latency proxy is not at $proxy (shared/ beside the repository)." }
+        (Resolve-Path $proxy).Path
+    }
     $script:publish = @{
         Name = 'shop'; Path = $project; Session = $s; SystemSitePackages = $true; PipArgument = '--no-index'
         FrontendUrl = (Get-SandboxFrontendUrl); HealthPath = '/health'; HealthTimeoutSeconds = 20; GraceSeconds = 1
@@ -43,6 +49,12 @@ Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -P
 "@
         (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
     }
+    # The cleanup after a publish (old slot stopped after the grace period, pruning) runs on after Publish-FlaskApp
+    # returns and holds the lock meanwhile: tests that look at the old slot or the lock wait for it first.
+    function script:Wait-Cleanup([string] $App = 'shop') {
+        $deadline = (Get-Date).AddSeconds(30)
+        while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    }
     function script:Get-HostSnapshot {
         (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed 's/, uptime.*//'").Text
     }
@@ -54,6 +66,8 @@ AfterAll {
 }
 
 Describe 'Publish-FlaskApp: a project of your own, live and kept live' -Tag Integration {
+    AfterEach { Wait-Cleanup }
+
     It '-WhatIf on the first publish lists the plan and changes nothing on the host' {
         $before = Get-HostSnapshot
         $out = Invoke-PublishWhatIf '-Port 10500'
@@ -115,6 +129,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         ($all.Count / $seconds) | Should -BeGreaterThan 10
         $all | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
         Get-Shown | Should -Be '2'
+        Wait-Cleanup
         (Invoke-AsAccountNative -Command 'supervisorctl status shop-a').Text | Should -Match 'STOPPED'
         (Invoke-AsAccountNative -Command 'cat ~/etc/services.d/shop-a.ini').Text | Should -Match '(?m)^autostart=false$'
         (Invoke-AsAccountNative -Command 'cat ~/etc/services.d/shop-b.ini').Text | Should -Not -Match 'autostart'
@@ -218,13 +233,14 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
 
     It 'a second publish while one runs is refused with an error naming the holder' {
         Set-Version '6'
+        Wait-Cleanup
         $job = Start-ThreadJob -ScriptBlock {
             param($module, $p)
             Import-Module $module
             Publish-FlaskApp @p -ErrorAction Stop
         } -ArgumentList $env:UF_MODULE_PATH, $publish
         $deadline = (Get-Date).AddSeconds(30)
-        while (-not (Test-Path "$root/lock") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        while (-not ((Get-Content "$root/lock/holder" -ErrorAction SilentlyContinue) -match ' pid ') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 20 }
         # The other publish comes from another checkout (the running one checks its files did not change under it).
         $otherProject = Join-Path $work 'shop-other'
         Copy-Item $project $otherProject -Recurse
@@ -243,26 +259,37 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $big = [byte[]]::new(3MB); [Random]::new(7).NextBytes($big)
         [IO.File]::WriteAllBytes((Join-Path $project 'shop/static/big.bin'), $big)
         Set-Version '7'
-        $doomed = Open-Session
-        $job = Start-ThreadJob -ScriptBlock {
-            param($module, $p, $session)
-            Import-Module $module
-            $p = $p.Clone()
-            $p.Session = $session
-            try { Publish-FlaskApp @p -ErrorAction Stop; 'no error' } catch { $_.FullyQualifiedErrorId }
-        } -ArgumentList $env:UF_MODULE_PATH, $publish, $doomed
-        $deadline = (Get-Date).AddSeconds(60)
-        while (-not (Get-ChildItem "$root/staging" -Recurse -File -ErrorAction SilentlyContinue | Where-Object Name -eq 'big.bin') -and (Get-Date) -lt $deadline) {
-            Start-Sleep -Milliseconds 10
-        }
-        & pkill -KILL -u isabell -x sshd
-        $outcome = $job | Wait-Job -Timeout 60 | Receive-Job
+        # A slow link (8 Mbit/s up, through the latency proxy), so the upload is still under way when the connection
+        # drops: the moment is when big.bin shows up half-written in the staging directory on the host.
+        $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12223, 12222, '--delay-ms', '5', '--up-mbit', '8'
+        try {
+            Start-Sleep -Milliseconds 300
+            $doomed = New-UberspaceSession -HostName 127.0.0.1 -Port 12223 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
+            $job = Start-ThreadJob -ScriptBlock {
+                param($module, $p, $session)
+                Import-Module $module
+                $p = $p.Clone()
+                $p.Session = $session
+                try { Publish-FlaskApp @p -ErrorAction Stop; 'no error' } catch { $_.FullyQualifiedErrorId }
+            } -ArgumentList $env:UF_MODULE_PATH, $publish, $doomed
+            $deadline = (Get-Date).AddSeconds(60)
+            $partial = $null
+            while (-not $partial -and (Get-Date) -lt $deadline) {
+                $partial = Get-ChildItem "$root/staging" -Recurse -File -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq 'big.bin' -and $_.Length -lt $big.Length }
+                Start-Sleep -Milliseconds 10
+            }
+            $partial | Should -Not -BeNullOrEmpty
+            $stagedId = (Get-ChildItem "$root/staging" -Directory).Name
+            & pkill -KILL -u isabell -x sshd
+            $outcome = $job | Wait-Job -Timeout 60 | Receive-Job
+        } finally { Stop-Process -Id $proxy.Id -ErrorAction SilentlyContinue }
         $outcome | Should -Match 'ConnectionLost'
         # Every connection of the account went down with it: the tests go on with a new session.
         $script:s = Open-Session
         $publish.Session = $s
         Get-Shown | Should -Be '6'
-        (Invoke-AsAccountNative -Command 'ls ~/apps/shop/releases').Text | Should -Not -Match ([regex]::Escape(((Get-ChildItem "$root/staging" -Directory).Name)))
+        $stagedId | Should -Not -BeNullOrEmpty
+        (Invoke-AsAccountNative -Command 'ls ~/apps/shop/releases').Text | Should -Not -Match ([regex]::Escape($stagedId))
         $r = Publish-FlaskApp @publish -BreakLock -ErrorAction Stop
         $r.Status | Should -Be 'Deployed'
         Get-Shown | Should -Be '7'
@@ -351,5 +378,97 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $r.Output[0].Location | Should -Match '^local \(isabell\)$'
         Get-Shown | Should -Be 'local'
         (Get-FlaskRelease -Name shop -Session $s | Where-Object Status -eq current).ReleaseId | Should -Be $r.Output[0].ReleaseId
+    }
+
+    It 'the old slot''s grace period and stop run on the host after the publish returns; a publish meanwhile waits for them' {
+        Set-Version '11'
+        $before = Get-State | ConvertFrom-StringData
+        $old = "shop-$($before.slot)"
+        $p = $publish.Clone(); $p.GraceSeconds = 5
+        $r = Publish-FlaskApp @p -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        Get-Shown | Should -Be '11'
+        # Returned inside the grace period: the old slot still serves requests in flight, the cleanup holds the lock.
+        (Invoke-AsAccountNative -Command "supervisorctl status $old").Text | Should -Match 'RUNNING'
+        Get-Content "$root/lock/holder" | Should -Match "cleanup after release $($r.ReleaseId) \(stopping $old after 5 s"
+        $null = Get-FlaskRelease -Name shop -Session $s -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'still cleaning up after the last publish of shop'
+        # A publish now waits for the cleanup, then goes live on the slot it stopped.
+        Set-Version '12'
+        $next = Publish-FlaskApp @publish -ErrorAction Stop
+        $next.Status | Should -Be 'Deployed'
+        $next.LiveSlot | Should -Be $before.slot
+        Get-Shown | Should -Be '12'
+        Wait-Cleanup
+        Test-Path "$root/lock" | Should -BeFalse
+        (Invoke-AsAccountNative -Command "supervisorctl status shop-$($r.LiveSlot)").Text | Should -Match 'STOPPED'
+    }
+}
+
+Describe 'Publish-FlaskApp makes a true copy of the project' -Tag Integration {
+    BeforeAll {
+        $script:copy = Join-Path $work 'truecopy'
+        Copy-Item (Join-Path $PSScriptRoot 'projects/shop') $copy -Recurse
+        New-Item -ItemType Directory (Join-Path $copy 'bin'), (Join-Path $copy 'frontend/dist'), (Join-Path $copy 'names/deeper') | Out-Null
+        Set-Content (Join-Path $copy 'bin/task.sh') "#!/bin/sh`necho task"
+        & chmod 0755 (Join-Path $copy 'bin/task.sh')
+        Set-Content (Join-Path $copy 'frontend/dist/app.js') 'console.log("dist")'
+        # A folder linked inside the project, and a file linked beside its target.
+        New-Item -ItemType SymbolicLink (Join-Path $copy 'shop/static/dist') -Target '../../frontend/dist' | Out-Null
+        New-Item -ItemType SymbolicLink (Join-Path $copy 'shop/static/site.css') -Target 'shop.css' | Out-Null
+        # Names git can store, at the top level and below.
+        $script:names = @('+page.txt', '-dash.txt', 'it''s "quoted".txt', '$(touch pwned).txt', '`tick`.txt', 'with space.txt', ' lead and trail ',
+            '*?[].txt', '100%.txt', 'back\slash.txt', 'tab`there.txt'.Replace('`', "`t"), 'ünïcödé-日本.txt', '#hash;semi&amp|pipe>.txt', ('long-' + 'x' * 120 + '.txt'))
+        foreach ($n in $names) {
+            # Join-Path would turn the backslash into a separator: the names are joined as they are.
+            [IO.File]::WriteAllText("$copy/$n", "top $n")
+            [IO.File]::WriteAllText("$copy/names/deeper/$n", "deep $n")
+        }
+        $script:copyPublish = $publish.Clone()
+        $copyPublish.Name = 'truecopy'; $copyPublish.Path = $copy; $copyPublish.WebPath = '/truecopy'
+        $script:copyRoot = '/home/isabell/apps/truecopy'
+    }
+    AfterEach { Wait-Cleanup 'truecopy' }
+
+    It 'every file arrives byte for byte with its name and executable bit, every link as the same link' {
+        $r = Publish-FlaskApp @copyPublish -Port 10530 -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        $release = "$copyRoot/releases/$($r.ReleaseId)"
+        (& stat -c %a "$release/bin/task.sh") | Should -Be '755'
+        (& stat -c %a "$release/shop/views.py") | Should -Be '644'
+        (& readlink "$release/shop/static/dist") | Should -Be '../../frontend/dist'
+        (& readlink "$release/shop/static/site.css") | Should -Be 'shop.css'
+        (Get-SandboxPage -Path '/truecopy/static/dist/app.js').Content | Should -Match 'console\.log\("dist"\)'
+        foreach ($n in $names) {
+            [IO.File]::ReadAllText("$release/$n") | Should -Be "top $n"
+            [IO.File]::ReadAllText("$release/names/deeper/$n") | Should -Be "deep $n"
+        }
+        # Nothing ran a name as a command.
+        (Invoke-AsAccountNative -Command 'find ~ -name pwned').Text | Should -BeNullOrEmpty
+    }
+
+    It 'a changed executable bit alone makes the file travel again, and it arrives' {
+        & chmod 0644 (Join-Path $copy 'bin/task.sh')
+        try {
+            $r = Publish-FlaskApp @copyPublish -ErrorAction Stop
+            $r.Status | Should -Be 'Deployed'
+            $r.FilesUploaded | Should -Be 3   # the file and the two links, which always travel
+            (& stat -c %a "$copyRoot/releases/$($r.ReleaseId)/bin/task.sh") | Should -Be '644'
+        } finally { & chmod 0755 (Join-Path $copy 'bin/task.sh') }
+    }
+
+    It 'a link that points out of the project is refused by name before anything changes, and its target never travels' {
+        $secret = Join-Path $work 'id_private_key'
+        Set-Content $secret 'PRIVATE-KEY-BYTES-31337'
+        New-Item -ItemType SymbolicLink (Join-Path $copy 'key.pem') -Target $secret | Out-Null
+        try {
+            $before = Get-HostSnapshot
+            { Publish-FlaskApp @copyPublish -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectLinkOutside,UberspaceFlask.Commands.PublishFlaskAppCommand' -ExpectedMessage "*'key.pem'*absolute path*"
+            Remove-Item (Join-Path $copy 'key.pem')
+            New-Item -ItemType SymbolicLink (Join-Path $copy 'shop/up.txt') -Target '../../id_private_key' | Out-Null
+            { Publish-FlaskApp @copyPublish -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectLinkOutside,UberspaceFlask.Commands.PublishFlaskAppCommand' -ExpectedMessage "*'shop/up.txt'*outside the project*"
+            Get-HostSnapshot | Should -Be $before
+            (Invoke-AsAccountNative -Command 'grep -rl PRIVATE-KEY-BYTES ~/apps || true').Text | Should -BeNullOrEmpty
+        } finally { Remove-Item (Join-Path $copy 'key.pem'), (Join-Path $copy 'shop/up.txt') -ErrorAction SilentlyContinue }
     }
 }

@@ -69,6 +69,106 @@ Describe 'What a project uploads' {
     }
 }
 
+Describe 'A true copy: modes, links and names' {
+    It 'a file''s executable bit comes from its mode here, and a mode-only difference makes it travel' {
+        $dir = New-Project @{ 'app.py' = 'app = 1'; 'bin/task.sh' = 'echo hi' }
+        & chmod 0755 (Join-Path $dir 'bin/task.sh')
+        $files = (Get-CoreType ProjectFiles)::Read($dir, [string[]]@())
+        ($files | Where-Object RelativePath -eq 'bin/task.sh').Executable | Should -BeTrue
+        ($files | Where-Object RelativePath -eq 'app.py').Executable | Should -BeFalse
+        $manifest = (Get-CoreType ReleaseManifest)::Render($files)
+        $manifest | Should -Match '(?m)^[0-9a-f]{64} \*bin/task\.sh$'
+        $manifest | Should -Match '(?m)^[0-9a-f]{64}  app\.py$'
+        # The current release holds the same bytes without the bit: the file travels again.
+        $old = $manifest -replace ' \*bin/task\.sh', '  bin/task.sh'
+        $snapshot = (Get-CoreType ProjectSnapshot)::new($files, 'app:app', $N, $null)
+        $plan = Plan (New-Spec) (New-Facts -State "current=$id1`nslot=a`nport=1024`nalternate-port=1025" -Infos @(Info $id1) -Manifest $old) $snapshot
+        @($plan.Upload | ForEach-Object RelativePath) | Should -Be @('bin/task.sh')
+        @($plan.Link) | Should -Be @('app.py')
+    }
+    It 'where files carry no mode, the bit comes from git''s index (100755), read from git ls-files -s -z' {
+        $out = "100644 $('1' * 40) 0`tapp.py`0100755 $('2' * 40) 0`tbin/task.sh`0120000 $('3' * 40) 0`tstatic/dist`0"
+        $modes = (Get-CoreType GitIndex)::ParseLsFiles($out)
+        $modes['bin/task.sh'] | Should -Be '100755'
+        $modes['static/dist'] | Should -Be '120000'
+        $files = Get-CoreType ProjectFiles
+        $files::IsExecutable($null, $modes['bin/task.sh']) | Should -BeTrue
+        $files::IsExecutable($null, $modes['app.py']) | Should -BeFalse
+        $files::IsExecutable($null, $null) | Should -BeFalse
+        # Where the file has a mode, the mode decides.
+        $files::IsExecutable($false, '100755') | Should -BeFalse
+        $files::IsExecutable($true, '100644') | Should -BeTrue
+        # In a real checkout: git ls-files names paths relative to the folder it runs in.
+        $dir = New-Project @{ 'sub/app.py' = 'app = 1'; 'sub/run.sh' = 'x' }
+        & git -C $dir init -q; & git -C $dir add .; & git -C $dir update-index --chmod=+x sub/run.sh
+        ((Get-CoreType GitIndex)::Modes((Join-Path $dir 'sub')))['run.sh'] | Should -Be '100755'
+    }
+    It 'a link''s target lands inside the project or the link is refused: <Link> -> <Target>' -ForEach @(
+        @{ Link = 'static/dist'; Target = '../frontend/dist'; Inside = 'frontend/dist' }
+        @{ Link = 'a/b/c'; Target = '../../x'; Inside = 'x' }
+        @{ Link = 'l'; Target = './x/./y'; Inside = 'x/y' }
+        @{ Link = 'l'; Target = '../x'; Inside = $null }
+        @{ Link = 'a/l'; Target = '../../x'; Inside = $null }
+        @{ Link = 'l'; Target = '/etc/passwd'; Inside = $null }
+        @{ Link = 'l'; Target = 'C:\x'; Inside = $null }
+    ) {
+        (Get-CoreType ProjectFiles)::LinkInside($Link, $Target) | Should -Be $Inside
+    }
+    It 'a link inside the project travels as a link, file or folder; one outside or absolute is refused by name: ProjectLinkOutside' {
+        $dir = New-Project @{ 'app.py' = 'app = 1'; 'frontend/dist/app.js' = 'js'; 'conf/base.txt' = 'b' }
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'static/dist') -Target '../frontend/dist' -Force | Out-Null
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'conf/current.txt') -Target 'base.txt' | Out-Null
+        $files = (Get-CoreType ProjectFiles)::Read($dir, [string[]]@())
+        ($files | Where-Object RelativePath -eq 'static/dist').LinkTarget | Should -Be '../frontend/dist'
+        ($files | Where-Object RelativePath -eq 'conf/current.txt').LinkTarget | Should -Be 'base.txt'
+        (Get-CoreType ReleaseManifest)::RenderLinks($files) | Should -Be "conf/current.txt`nbase.txt`nstatic/dist`n../frontend/dist`n"
+        (Get-CoreType ReleaseManifest)::Render($files) | Should -Not -Match 'dist$|current\.txt'
+        $key = Join-Path $work 'id_private'; Set-Content $key 'PRIVATE KEY'
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'key.pem') -Target $key | Out-Null
+        $e = Get-CoreError { (Get-CoreType ProjectFiles)::Read($dir, [string[]]@()) }
+        $e.ErrorId | Should -Be 'ProjectLinkOutside'
+        $e.Message | Should -Match "'key\.pem'.*absolute path"
+        Remove-Item (Join-Path $dir 'key.pem')
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'up.txt') -Target '../id_private' | Out-Null
+        (Get-CoreError { (Get-CoreType ProjectFiles)::Read($dir, [string[]]@()) }).Message | Should -Match "'up\.txt'.*outside the project"
+    }
+    It 'a link that climbs out through another link is refused, though its text stays inside' {
+        $dir = New-Project @{ 'app.py' = 'app = 1'; 'p/q/x' = 'x' }
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'p/q/a') -Target '../..' | Out-Null
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'p/q/l') -Target 'a/../x' | Out-Null
+        (Get-CoreType ProjectFiles)::LinkInside('p/q/l', 'a/../x') | Should -Be 'p/q/x'
+        Get-ErrorId { (Get-CoreType ProjectFiles)::Read($dir, [string[]]@()) } | Should -Be 'ProjectLinkOutside'
+    }
+    It 'a name with a backslash is written as sha256sum writes it, and read back the same' {
+        $f = (Get-CoreType ProjectFile)::new('dir/back\slash.txt', '/p', $sha1, [long]1, $true, $N)
+        $one = [Array]::CreateInstance((Get-CoreType ProjectFile), 1); $one[0] = $f
+        $text = (Get-CoreType ReleaseManifest)::Render($one)
+        $text | Should -Be ("\$sha1 *dir/back\\slash.txt`n")
+        $read = (Get-CoreType ReleaseManifest)::Read($text)
+        $read['dir/back\slash.txt'] | Should -Be "$sha1*"
+        # A manifest of an earlier version (no flag) reads as not executable.
+        (Get-CoreType ReleaseManifest)::Read("$sha2  app.py`n")['app.py'] | Should -Be "$sha2 "
+    }
+    It 'the archive is as long as said, and GNU tar reads every name, mode and link in it' {
+        $long = ('d' * 60) + '/' + ('ü' * 40) + '.txt'
+        $dir = New-Project @{ 'app.py' = 'app = 1'; '+page.py' = 'p'; 'bin/run.sh' = 'echo'; $long = 'long' }
+        & chmod 0755 (Join-Path $dir 'bin/run.sh')
+        New-Item -ItemType SymbolicLink (Join-Path $dir 'link') -Target ('bin/' + ('x' * 120)) | Out-Null
+        $files = (Get-CoreType ProjectFiles)::Read($dir, [string[]]@())
+        $tar = Join-Path $work 'a.tar'
+        $stream = [IO.File]::Create($tar)
+        try { (Get-CoreType ReleaseArchive)::Write($stream, $files, $null) } finally { $stream.Dispose() }
+        (Get-Item $tar).Length | Should -Be ((Get-CoreType ReleaseArchive)::Length($files))
+        $out = Join-Path $work 'x'; New-Item -ItemType Directory $out | Out-Null
+        & tar -x -p -f $tar -C $out; $LASTEXITCODE | Should -Be 0
+        Get-Content -Raw (Join-Path $out $long) | Should -Be 'long'
+        Get-Content -Raw (Join-Path $out '+page.py') | Should -Be 'p'
+        (& stat -c %a (Join-Path $out 'bin/run.sh')) | Should -Be '755'
+        (& stat -c %a (Join-Path $out 'app.py')) | Should -Be '644'
+        (& readlink (Join-Path $out 'link')) | Should -Be ('bin/' + ('x' * 120))
+    }
+}
+
 Describe 'Finding the entry as the flask command does' {
     It '<Files> gives <Entry>' -ForEach @(
         @{ Files = @{ 'app.py' = "from flask import Flask`napp = Flask(__name__)" }; Entry = 'app:app' }
@@ -223,6 +323,6 @@ Describe 'The readers of the publish directory''s files' {
         $text = (Get-CoreType ReleaseManifest)::Render($snap.Files)
         $text | Should -Be "$sha1  a b.txt`n$sha2  app.py`n"
         $map = (Get-CoreType ReleaseManifest)::Read($text)
-        $map['a b.txt'] | Should -Be $sha1
+        $map['a b.txt'] | Should -Be "$sha1 "
     }
 }

@@ -75,6 +75,9 @@ namespace UberspaceFlask.Core.Host
             return new ScriptArgument(Convert.ToBase64String(bytes), $"<{bytes.Length} bytes>");
         }
 
+        /// <summary>Another host script's text (lib.sh in front), for a script that starts it detached; shown by its name.</summary>
+        public static ScriptArgument Script(HostScript script) => new ScriptArgument(script.Text, $"<{script.Name}.sh>");
+
         /// <summary>Bytes already in base64, shown only by their size.</summary>
         public static ScriptArgument Base64(string base64, int byteCount) => new ScriptArgument(base64, $"<{byteCount} bytes>");
 

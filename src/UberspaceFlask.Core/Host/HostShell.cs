@@ -34,7 +34,7 @@ namespace UberspaceFlask.Core.Host
         }
 
         /// <summary>Runs a host script; every script reports the home in its "host" section, which the transport learns.</summary>
-        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)
+        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null, HostPayload payload = null)
         {
             Cancellation.ThrowIfCancellationRequested();
             var script = HostScript.Get(name);
@@ -42,7 +42,8 @@ namespace UberspaceFlask.Core.Host
             string marker = HostScript.NewMarker();
             string display = script.Display(list);
             Log.Verbose($"[{Where}] $ {display}");
-            var r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input);
+            if (payload != null) Log.Verbose($"[{Where}]   with {payload.Length:N0} bytes on stdin");
+            var r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input, payload);
             if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
             var output = new ScriptOutput(r.Stdout, marker);
             if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))

@@ -26,8 +26,23 @@ namespace UberspaceFlask.Core.Host
         /// Runs a POSIX sh command line with ~/bin on PATH, in the home directory, with no stdin.
         /// Cancelling or timing out stops the command on the host. input (one line, or null) reaches the command as the
         /// environment variable UF_INPUT, never in an argument list, which every account on a host can read.
+        /// payload (or null) is the command's stdin: exactly its Length bytes, streamed as they are written, so
+        /// sending them costs bytes, not round trips. A command that stops reading early just ends the stream.
         /// </summary>
-        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null);
+        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null);
+    }
+
+    /// <summary>Bytes for a command's stdin: the exact length up front (the host reads that many), then a writer.</summary>
+    public sealed class HostPayload
+    {
+        public HostPayload(long length, Action<System.IO.Stream> write)
+        {
+            if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
+            Length = length; Write = write ?? throw new ArgumentNullException(nameof(write));
+        }
+        public long Length { get; }
+        /// <summary>Writes exactly Length bytes to the stream; throws to abort (the host then sees a short stream).</summary>
+        public Action<System.IO.Stream> Write { get; }
     }
 
     /// <summary>The result of one command run on a host.</summary>

@@ -22,13 +22,16 @@ namespace UberspaceFlask.Core.Host
         public string KnownHome { get; private set; }
         public void LearnHome(string home) => KnownHome = home;
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null)
         {
             if (command == null) throw new ArgumentNullException(nameof(command));
             // The script goes in on stdin, so no argument escaping is involved at all. The braces make sh read the
             // whole script before running any of it, and give the commands /dev/null as their stdin.
             // setsid puts the command in its own process group, so a stop kills the whole tree.
-            var psi = new ProcessStartInfo("setsid", "/bin/sh -s")
+            // With a payload, stdin carries the payload instead, and the script comes in an environment variable, which
+            // only this account can read; it is unset before the script runs, so its own children do not inherit it.
+            // .NET splits Arguments itself: the double quotes keep the -c text one word, \" puts a quote inside it.
+            var psi = new ProcessStartInfo("setsid", payload == null ? "/bin/sh -s" : "/bin/sh -c \"uf_s=$UF_SCRIPT; unset UF_SCRIPT; eval \\\"$uf_s\\\"\"")
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -39,14 +42,19 @@ namespace UberspaceFlask.Core.Host
                 WorkingDirectory = Directory.Exists(KnownHome) ? KnownHome : "/",
             };
             if (input != null) psi.EnvironmentVariables["UF_INPUT"] = input;
+            if (payload != null) psi.EnvironmentVariables["UF_SCRIPT"] = "{ " + HostCommand.Prelude + "\n" + command + "\n}";
             var sw = Stopwatch.StartNew();
             using (var p = Process.Start(psi))
             {
                 Task<string> stdout = p.StandardOutput.ReadToEndAsync();
                 Task<string> stderr = p.StandardError.ReadToEndAsync();
-                p.StandardInput.Write("{ " + HostCommand.Prelude + "\n" + command + "\n} </dev/null\n");
-                p.StandardInput.Close();
                 var deadline = DateTime.UtcNow + timeout;
+                if (payload == null)
+                    p.StandardInput.Write("{ " + HostCommand.Prelude + "\n" + command + "\n} </dev/null\n");
+                else
+                    SendPayload(p, payload, command, deadline, timeout, cancellation);
+                try { p.StandardInput.Close(); } catch (IOException) { /* the command ended without reading it all */ }
+
                 while (!p.WaitForExit(50))
                 {
                     if (cancellation.IsCancellationRequested || DateTime.UtcNow > deadline)
@@ -61,6 +69,37 @@ namespace UberspaceFlask.Core.Host
                 }
                 p.WaitForExit();
                 return new CommandResult(command, p.ExitCode, stdout.Result, stderr.Result, sw.Elapsed);
+            }
+        }
+
+        static void SendPayload(Process p, HostPayload payload, string command, DateTime deadline, TimeSpan timeout, CancellationToken cancellation)
+        {
+            var guarded = new GuardedStream(p.StandardInput.BaseStream, () =>
+            {
+                if (cancellation.IsCancellationRequested || DateTime.UtcNow > deadline)
+                {
+                    KillGroup(p.Id);
+                    if (cancellation.IsCancellationRequested)
+                        throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, "The command was stopped.", command);
+                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
+                        $"The command did not finish within {timeout.TotalSeconds:0} s and was stopped: {command}", command);
+                }
+            });
+            try
+            {
+                payload.Write(guarded);
+                p.StandardInput.BaseStream.Flush();
+            }
+            catch (IOException) when (p.HasExited)
+            {
+                // It stopped reading (broken pipe): its exit status says why.
+            }
+            catch (Exception ex) when (!(ex is UberspaceException u && (u.ErrorId == "CommandStopped" || u.ErrorId == "CommandTimeout")))
+            {
+                // The writer gave up: the command sees its stdin end early, as over SSH.
+                try { p.StandardInput.Close(); } catch (IOException) { }
+                p.WaitForExit(5000);
+                throw;
             }
         }
 

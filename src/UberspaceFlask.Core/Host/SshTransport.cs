@@ -44,19 +44,26 @@ namespace UberspaceFlask.Core.Host
         /// <summary>
         /// Wraps a command so it dies with its channel: it runs in its own process group, and a watcher kills that
         /// group when the channel's stdin closes (Ctrl+C and timeouts close it; so does a dropped connection).
+        /// With a payload of payloadLength bytes, the command's stdin is a FIFO fed by `head -c`, which reads exactly
+        /// those bytes off the channel and no more; the watcher starts after it, so the two never read the same bytes.
+        /// A stream cut short (a dropped connection, Ctrl+C) reaches the command as an early end of its stdin.
         /// </summary>
-        public static string Wrap(string command, bool withInput = false)
+        public static string Wrap(string command, bool withInput = false, long? payloadLength = null)
         {
             string inner = HostCommand.Prelude + "\n" + command;
+            string start = payloadLength == null
+                ? "setsid /bin/sh -c " + ShellQuote.Quote(inner) + " 3<&- & c=$!; "
+                : "d=$(mktemp -d) && mkfifo \"$d/p\" || exit 91; " +
+                  "setsid /bin/sh -c " + ShellQuote.Quote(inner) + " <\"$d/p\" 3<&- & c=$!; " +
+                  "head -c " + payloadLength.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) + " <&3 >\"$d/p\" 2>/dev/null; rm -rf \"$d\"; ";
             // The input line comes first on stdin; read(1) takes it byte by byte, leaving the rest for the watcher.
             return (withInput ? "IFS= read -r UF_INPUT || exit 90; export UF_INPUT; " : "") +
-                   "exec 3<&0 </dev/null; " +
-                   "setsid /bin/sh -c " + ShellQuote.Quote(inner) + " 3<&- & c=$!; " +
+                   "exec 3<&0 </dev/null; " + start +
                    "{ cat <&3 >/dev/null 2>&1; kill -TERM -$c 2>/dev/null; sleep 2; kill -KILL -$c 2>/dev/null; } >/dev/null 2>&1 & w=$!; " +
                    "exec 3<&-; wait $c; s=$?; kill $w 2>/dev/null; exit $s";
         }
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null)
         {
             lock (_gate)
             {
@@ -64,9 +71,10 @@ namespace UberspaceFlask.Core.Host
                 var sw = Stopwatch.StartNew();
                 try
                 {
-                    using (var cmd = _ssh.CreateCommand(Wrap(command, input != null)))
+                    using (var cmd = _ssh.CreateCommand(Wrap(command, input != null, payload?.Length)))
                     {
                         var ar = cmd.BeginExecute();
+                        var deadline = DateTime.UtcNow + timeout;
                         using (var stdin = cmd.CreateInputStream())
                         {
                             if (input != null)
@@ -75,7 +83,7 @@ namespace UberspaceFlask.Core.Host
                                 stdin.Write(line, 0, line.Length);
                                 stdin.Flush();
                             }
-                            var deadline = DateTime.UtcNow + timeout;
+                            if (payload != null) SendPayload(command, payload, stdin, ar, deadline, timeout, cancellation);
                             while (!ar.AsyncWaitHandle.WaitOne(50))
                             {
                                 bool stop = cancellation.IsCancellationRequested;
@@ -100,6 +108,44 @@ namespace UberspaceFlask.Core.Host
                 }
             }
         }
+
+        /// <summary>
+        /// Streams the payload into the channel. Stops early without an error when the command has already ended (it
+        /// stopped reading: its exit status says why); on Ctrl+C, a timeout or a writer that gives up, closes stdin so
+        /// the host sees a short stream and the watcher stops the command, then throws.
+        /// </summary>
+        void SendPayload(string command, HostPayload payload, Stream stdin, IAsyncResult ar, DateTime deadline, TimeSpan timeout, CancellationToken cancellation)
+        {
+            var guarded = new GuardedStream(stdin, () =>
+            {
+                if (ar.IsCompleted) throw new PayloadRefused();
+                if (cancellation.IsCancellationRequested)
+                    throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
+                if (DateTime.UtcNow > deadline)
+                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
+                        $"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
+            });
+            try
+            {
+                payload.Write(guarded);
+                stdin.Flush();
+            }
+            catch (PayloadRefused)
+            {
+            }
+            catch (Exception ex) when (ar.IsCompleted && !(ex is UberspaceException))
+            {
+                // The channel closed under the write because the command ended: its exit status tells the rest.
+            }
+            catch (Exception ex) when (!IsConnectionFailure(ex) || _ssh.IsConnected)
+            {
+                stdin.Dispose();
+                ar.AsyncWaitHandle.WaitOne(5000);
+                throw;
+            }
+        }
+
+        sealed class PayloadRefused : Exception { }
 
         static bool IsConnectionFailure(Exception ex) =>
             ex is SshConnectionException || ex is SocketException || ex is ObjectDisposedException

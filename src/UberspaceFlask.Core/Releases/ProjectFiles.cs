@@ -9,23 +9,31 @@ using MAB.DotIgnore;
 
 namespace UberspaceFlask.Core.Releases
 {
-    /// <summary>One file of the user's project, as it would be uploaded.</summary>
+    /// <summary>One file of the user's project, as it would be uploaded: a regular file, or a symbolic link as a link.</summary>
     public sealed class ProjectFile
     {
-        public ProjectFile(string relativePath, string fullPath, string sha256, long size)
+        public ProjectFile(string relativePath, string fullPath, string sha256, long size, bool executable = false, string linkTarget = null)
         {
-            RelativePath = relativePath; FullPath = fullPath; Sha256 = sha256; Size = size;
+            RelativePath = relativePath; FullPath = fullPath; Sha256 = sha256; Size = size; Executable = executable; LinkTarget = linkTarget;
         }
         /// <summary>Relative to the project, with '/' separators.</summary>
         public string RelativePath { get; }
         public string FullPath { get; }
+        /// <summary>The content's hash; null for a link.</summary>
         public string Sha256 { get; }
+        /// <summary>Bytes of content; 0 for a link.</summary>
         public long Size { get; }
+        /// <summary>Arrives with mode 0755 instead of 0644.</summary>
+        public bool Executable { get; }
+        /// <summary>For a symbolic link, its target as written (relative, with '/' separators); null for a regular file.</summary>
+        public string LinkTarget { get; }
+        public bool IsLink => LinkTarget != null;
     }
 
     /// <summary>
     /// Reads a project folder on this machine into the list of files a release is made of: never .git, .env,
     /// __pycache__, *.pyc or a virtualenv, nothing a .gitignore (at any level) ignores, and no shared directory.
+    /// A symbolic link travels as a link, never as its target's bytes, and only when it stays inside the project.
     /// </summary>
     public static class ProjectFiles
     {
@@ -38,13 +46,27 @@ namespace UberspaceFlask.Core.Releases
                 throw new UberspaceException("ProjectNotFound", FailureKind.ObjectNotFound, $"The project folder '{projectPath}' does not exist.", projectPath);
             var shared = new HashSet<string>(sharedPaths ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
             var files = new List<ProjectFile>();
-            Walk(root, "", new List<(string Base, IgnoreList Rules)>(), shared, files);
+            var walk = new WalkContext(root.FullName, shared, LocalFiles.HasUnixModes ? null : GitIndex.Modes(root.FullName));
+            Walk(walk, root, "", new List<(string Base, IgnoreList Rules)>(), files);
             if (files.Count == 0)
                 throw new UberspaceException("ProjectEmpty", FailureKind.InvalidArgument, $"The project folder '{projectPath}' has no files to publish.", projectPath);
             return files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
         }
 
-        static void Walk(DirectoryInfo dir, string rel, List<(string Base, IgnoreList Rules)> rules, HashSet<string> shared, List<ProjectFile> files)
+        sealed class WalkContext
+        {
+            public WalkContext(string root, HashSet<string> shared, IReadOnlyDictionary<string, string> gitModes)
+            {
+                Root = root; Shared = shared; GitModes = gitModes; RealRoot = LocalFiles.RealPath(root) ?? root;
+            }
+            public string Root { get; }
+            public string RealRoot { get; }
+            public HashSet<string> Shared { get; }
+            /// <summary>Where files carry no mode (Windows): the modes git's index records, or null.</summary>
+            public IReadOnlyDictionary<string, string> GitModes { get; }
+        }
+
+        static void Walk(WalkContext ctx, DirectoryInfo dir, string rel, List<(string Base, IgnoreList Rules)> rules, List<ProjectFile> files)
         {
             var here = rules;
             var gitignore = Path.Combine(dir.FullName, ".gitignore");
@@ -54,21 +76,108 @@ namespace UberspaceFlask.Core.Releases
             foreach (var sub in dir.GetDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
             {
                 string subRel = rel + sub.Name;
-                if (NeverDirectories.Contains(sub.Name) || shared.Contains(subRel)) continue;
+                if (NeverDirectories.Contains(sub.Name) || ctx.Shared.Contains(subRel)) continue;
+                if ((sub.Attributes & FileAttributes.ReparsePoint) != 0)
+                {
+                    // git keeps a link as a link, whatever it points at: ignore rules see it as a file.
+                    if (!Ignored(here, subRel, false)) files.Add(Link(ctx, sub, subRel));
+                    continue;
+                }
                 // A virtualenv, whatever its name: it cannot be moved to another machine anyway.
                 if (File.Exists(Path.Combine(sub.FullName, "pyvenv.cfg"))) continue;
-                if ((sub.Attributes & FileAttributes.ReparsePoint) != 0) continue;
                 if (Ignored(here, subRel, true)) continue;
-                Walk(sub, subRel + "/", here, shared, files);
+                Walk(ctx, sub, subRel + "/", here, files);
             }
             foreach (var file in dir.GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
             {
                 string fileRel = rel + file.Name;
                 if (file.Name == ".env" || file.Name.EndsWith(".pyc", StringComparison.Ordinal) || file.Name.EndsWith(".pyo", StringComparison.Ordinal)) continue;
-                if (shared.Contains(fileRel) || Ignored(here, fileRel, false)) continue;
+                if (ctx.Shared.Contains(fileRel) || Ignored(here, fileRel, false)) continue;
                 CheckName(fileRel);
-                files.Add(new ProjectFile(fileRel, file.FullName, Sha256File(file.FullName), file.Length));
+                if ((file.Attributes & FileAttributes.ReparsePoint) != 0) { files.Add(Link(ctx, file, fileRel)); continue; }
+                string gitMode = null;
+                ctx.GitModes?.TryGetValue(fileRel, out gitMode);
+                if (gitMode == GitIndex.LinkMode)
+                {
+                    // A checkout without symbolic links (Windows, core.symlinks=false) holds the target as the file's text.
+                    files.Add(CheckedLink(ctx, fileRel, file.FullName, File.ReadAllText(file.FullName)));
+                    continue;
+                }
+                bool executable = IsExecutable(LocalFiles.UserExecutable(file.FullName), gitMode);
+                files.Add(new ProjectFile(fileRel, file.FullName, Sha256File(file.FullName), file.Length, executable));
             }
+        }
+
+        /// <summary>The executable bit: the file's own mode where files have one, else what git's index records (100755).</summary>
+        public static bool IsExecutable(bool? userExecuteBit, string gitMode) => userExecuteBit ?? gitMode == GitIndex.ExecutableMode;
+
+        static ProjectFile Link(WalkContext ctx, FileSystemInfo item, string rel)
+        {
+            CheckName(rel);
+            string target = LocalFiles.LinkTarget(item);
+            if (target == null)
+                throw new UberspaceException("ProjectLinkUnsupported", FailureKind.InvalidData,
+                    $"'{InputValidation.Show(rel)}' in the project is a link this PowerShell cannot read (a junction, or Windows PowerShell 5.1); replace it with the files or add it to .gitignore.", rel);
+            return CheckedLink(ctx, rel, item.FullName, target);
+        }
+
+        static ProjectFile CheckedLink(WalkContext ctx, string rel, string fullPath, string target)
+        {
+            string inside = LinkInside(rel, target);
+            if (inside == null || !PhysicallyInside(ctx, fullPath, target.Replace('\\', '/')))
+                throw new UberspaceException("ProjectLinkOutside", FailureKind.InvalidData,
+                    $"'{InputValidation.Show(rel)}' in the project is a symbolic link to '{InputValidation.Show(target)}', which is " +
+                    (IsAbsolute(target) ? "an absolute path" : "outside the project") +
+                    ". Nothing was published: only links that stay inside the project travel (as links). Make it a relative link inside the project, copy the file in, or add it to .gitignore.", rel);
+            return new ProjectFile(rel, fullPath, null, 0, false, target.Replace('\\', '/'));
+        }
+
+        static bool IsAbsolute(string target) =>
+            target.StartsWith("/", StringComparison.Ordinal) || target.StartsWith("\\", StringComparison.Ordinal) || (target.Length >= 2 && target[1] == ':');
+
+        /// <summary>
+        /// Where a link's target lands, relative to the project root, by the text alone ("static/dist" for a link
+        /// static/dist -> ../frontend/dist is "frontend/dist"); null when the target is absolute or climbs out of the project.
+        /// </summary>
+        public static string LinkInside(string linkRelativePath, string target)
+        {
+            if (string.IsNullOrEmpty(target) || IsAbsolute(target) || target.Any(InputValidation.IsLineBreak)) return null;
+            var parts = new List<string>(linkRelativePath.Split('/'));
+            parts.RemoveAt(parts.Count - 1);
+            foreach (var part in target.Replace('\\', '/').Split('/'))
+            {
+                if (part.Length == 0 || part == ".") continue;
+                if (part == "..")
+                {
+                    if (parts.Count == 0) return null;
+                    parts.RemoveAt(parts.Count - 1);
+                }
+                else parts.Add(part);
+            }
+            return string.Join("/", parts);
+        }
+
+        /// <summary>
+        /// Links through links: the target is followed from the link's real folder one part at a time, each part that
+        /// exists resolved to its real path, so a link that climbs out through another link is caught even when its
+        /// final target does not exist. Without realpath here (Windows), the text check alone stands.
+        /// </summary>
+        static bool PhysicallyInside(WalkContext ctx, string fullPath, string target)
+        {
+            string current = LocalFiles.RealPath(Path.GetDirectoryName(fullPath));
+            if (current == null) return true;
+            foreach (var part in target.Split('/'))
+            {
+                if (part.Length == 0 || part == ".") continue;
+                if (part == "..") current = Path.GetDirectoryName(current) ?? "/";
+                else
+                {
+                    current = current.TrimEnd('/') + "/" + part;
+                    current = LocalFiles.RealPath(current) ?? current;
+                }
+            }
+            string root = ctx.RealRoot.TrimEnd('/');
+            return current == root || current.StartsWith(root + "/", StringComparison.Ordinal);
         }
 
         static bool Ignored(List<(string Base, IgnoreList Rules)> rules, string rel, bool isDirectory)
@@ -85,10 +194,11 @@ namespace UberspaceFlask.Core.Releases
 
         static void CheckName(string rel)
         {
-            // The manifest is sha256sum's format, one path per line; a line break or backslash would change its meaning.
-            if (rel.Any(c => InputValidation.IsLineBreak(c) || c == '\\' || char.IsControl(c)))
+            // Every list the module keeps of a release's files has a path per line: a name with a line break is the one
+            // name it cannot carry. Anything else git can store travels byte for byte.
+            if (rel.Any(InputValidation.IsLineBreak))
                 throw new UberspaceException("InvalidProjectFileName", FailureKind.InvalidData,
-                    $"The project file '{InputValidation.Show(rel)}' has a line break, a backslash or a control character in its name; rename it or add it to .gitignore.", rel);
+                    $"The project file '{InputValidation.Show(rel)}' has a line break in its name; rename it or add it to .gitignore. Nothing was published.", rel);
         }
 
         public static string Sha256File(string path)

@@ -57,8 +57,12 @@ namespace UberspaceFlask.Core.Releases
         public string CurrentId { get; set; }
         public string Entry { get; set; }
         public string Manifest { get; set; }
+        /// <summary>The release's symbolic links (<see cref="ReleaseManifest.RenderLinks"/>); they travel every time.</summary>
+        public string Links { get; set; } = "";
         public string Requirements { get; set; }
+        /// <summary>What travels in the archive: new and changed files, and every symbolic link.</summary>
         public List<ProjectFile> Upload { get; set; } = new List<ProjectFile>();
+        /// <summary>Files the same as in the current release (content and executable bit): hard-linked on the host.</summary>
         public List<string> Link { get; set; } = new List<string>();
         public List<string> Removed { get; set; } = new List<string>();
         public int Added { get; set; }
@@ -115,8 +119,10 @@ namespace UberspaceFlask.Core.Releases
             var (port, alt) = Ports(spec, facts);
             var plan = new PublishPlan { Spec = spec, Facts = facts, Entry = project.Entry, Requirements = project.Requirements };
             plan.Manifest = ReleaseManifest.Render(project.Files);
+            plan.Links = ReleaseManifest.RenderLinks(project.Files);
             plan.VenvKey = VenvKey(spec, facts.PythonVersion, project.RequirementsBytes);
-            string key = DeployKey(spec, plan.Manifest, project.Entry, plan.VenvKey, facts.SecretsHash, port, alt);
+            string files = plan.Links.Length == 0 ? plan.Manifest : plan.Manifest + "links:\n" + plan.Links;
+            string key = DeployKey(spec, files, project.Entry, plan.VenvKey, facts.SecretsHash, port, alt);
             Live(plan, facts, spec);
 
             var current = facts.Release(plan.CurrentId);
@@ -137,7 +143,7 @@ namespace UberspaceFlask.Core.Releases
             var old = current != null ? facts.CurrentManifest : new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in project.Files)
             {
-                if (old.TryGetValue(file.RelativePath, out var hash) && hash == file.Sha256) plan.Link.Add(file.RelativePath);
+                if (!file.IsLink && old.TryGetValue(file.RelativePath, out var identity) && identity == ReleaseManifest.Identity(file)) plan.Link.Add(file.RelativePath);
                 else
                 {
                     plan.Upload.Add(file);
@@ -231,7 +237,8 @@ namespace UberspaceFlask.Core.Releases
 
         static void CheckLock(PublishSpec spec, PublishFacts facts, bool breakLock)
         {
-            if (facts.LockHolder != null && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
+            // The last publish's cleanup ends on its own within seconds: the stage step waits for it.
+            if (facts.LockHolder != null && !facts.LockIsCleanup && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
         }
 
         static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt)

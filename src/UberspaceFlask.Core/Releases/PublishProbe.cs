@@ -20,6 +20,8 @@ namespace UberspaceFlask.Core.Releases
         public PublishState State { get; set; } = new PublishState();
         /// <summary>The lock's holder line when a publish holds it; null when free.</summary>
         public string LockHolder { get; set; }
+        /// <summary>The lock is held by the cleanup after the last publish, which still runs: a publish waits for it.</summary>
+        public bool LockIsCleanup { get; set; }
         public List<ReleaseInfo> Releases { get; set; } = new List<ReleaseInfo>();
         public HashSet<string> Venvs { get; set; } = new HashSet<string>(StringComparer.Ordinal);
         /// <summary>SHA-256 of the secrets file; "" when there is none.</summary>
@@ -56,6 +58,11 @@ namespace UberspaceFlask.Core.Releases
             string lockText = o.Text("lock");
             if (lockText.StartsWith("held", StringComparison.Ordinal))
                 f.LockHolder = lockText.Substring(4).Trim();
+            else if (lockText.StartsWith("cleanup", StringComparison.Ordinal))
+            {
+                f.LockHolder = lockText.Substring(7).Trim();
+                f.LockIsCleanup = true;
+            }
             foreach (var section in o.Names.Where(n => n.StartsWith("info:", StringComparison.Ordinal)).Distinct())
             {
                 string id = section.Substring(5);

@@ -40,11 +40,6 @@ namespace UberspaceFlask.Core.Releases
     /// <summary>Carries out a <see cref="PublishPlan"/>: stage, seal (venv, gate 1), start the idle slot (gate 2), switch, finish.</summary>
     public static class Publisher
     {
-        // The command line carries the file bytes in base64. SSH.NET sends an exec request in one packet of at most
-        // 68,536 bytes (and Linux caps one argument at 128 KiB): leave room for the script text around the data.
-        const int BatchBase64 = 44 * 1024;
-        const int ChunkBytes = 33 * 1024;
-
         public static string Holder() =>
             $"{Environment.UserName}@{Environment.MachineName} pid {Process.GetCurrentProcess().Id} since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
 
@@ -76,8 +71,7 @@ namespace UberspaceFlask.Core.Releases
                 if (!plan.IsUndo)
                 {
                     shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
-                    Begin(shell, plan, root, breakLock);
-                    Upload(shell, plan, root, result);
+                    Stage(shell, plan, root, breakLock, result);
                     Done("upload");
                     phase = "import-gate";
                     shell.Log.Progress("Publish " + spec.Name, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
@@ -131,59 +125,69 @@ namespace UberspaceFlask.Core.Releases
             return result;
         }
 
-        static void Begin(HostShell shell, PublishPlan plan, string root, bool breakLock)
+        /// <summary>
+        /// Takes the lock and builds the release on the host from one stream on the stage script's stdin: the manifest,
+        /// the files to hard-link from the current release, the links to check, then the archive of everything new or
+        /// changed. One remote command, whatever the number of files or their size.
+        /// </summary>
+        static void Stage(HostShell shell, PublishPlan plan, string root, bool breakLock, PublishResult result)
         {
-            var r = shell.RunScript("releases/begin", new[]
+            var utf8 = new UTF8Encoding(false);
+            byte[] manifest = utf8.GetBytes(plan.Manifest);
+            byte[] keep = utf8.GetBytes(string.Concat(plan.Link.Select(p => p + "\n")));
+            byte[] links = utf8.GetBytes(plan.Links ?? "");
+            long archive = ReleaseArchive.Length(plan.Upload);
+            long total = manifest.Length + keep.Length + links.Length + archive;
+            string activity = "Publish " + plan.Spec.Name;
+            long reported = 0;
+            var payload = new HostPayload(total, s =>
             {
-                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", string.Join("\n", plan.Link), breakLock ? "break" : "",
+                s.Write(manifest, 0, manifest.Length);
+                s.Write(keep, 0, keep.Length);
+                s.Write(links, 0, links.Length);
+                ReleaseArchive.Write(s, plan.Upload, n =>
+                {
+                    if (n - reported < 1024 * 1024 && n < archive) return;
+                    reported = n;
+                    shell.Log.Progress(activity, $"Uploading {plan.Upload.Count} files: {n / 1024:N0} of {archive / 1024:N0} KiB", 10 + (int)(20 * n / Math.Max(1, archive)));
+                });
             });
-            if (r.ExitStatus == 3) throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
-            if (r.ExitStatus != 0) throw r.Failure("ReleaseStageFailed", "Starting the release", shell.Where);
+            // However slow the link, a stream that still moves is not cut off: five minutes, and a second per 100 KB.
+            var timeout = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(total / 100000.0);
+            var r = shell.RunScript("releases/stage", new[]
+            {
+                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", breakLock ? "break" : "",
+                ScriptArgument.Of(manifest.Length), ScriptArgument.Of(keep.Length), ScriptArgument.Of(links.Length),
+            }, timeout, payload: payload);
+            result.FilesUploaded = plan.Upload.Count;
+            result.FilesLinked = plan.Link.Count;
+            result.FilesRemoved = plan.Removed.Count;
+            result.BytesUploaded = plan.Upload.Sum(f => f.Size);
+            switch (r.ExitStatus)
+            {
+                case 0: return;
+                case ExitCodes.Locked: throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
+                case ExitCodes.Verify:
+                    throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
+                        $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Nothing that serves was touched; run again.", plan.ReleaseId);
+                case ExitCodes.NoSpace:
+                    string kib = r.Output.Facts("space").TryGetValue("kib", out var k) ? k : "?";
+                    throw new UberspaceException("HostDiskFull", FailureKind.ResourceUnavailable,
+                        $"{shell.Where} ran out of disk space (or quota) while release {plan.ReleaseId} was unpacked: {kib} KiB left where {root} is. " +
+                        $"The staged files were removed and the live release is untouched. Free space (Remove-FlaskRelease, old logs) and publish again: this release needs {result.BytesUploaded / 1024:N0} KiB more.", plan.ReleaseId);
+                case ExitCodes.Upload:
+                    throw new UberspaceException("ReleaseUploadFailed", FailureKind.InvalidData,
+                        $"The files of release {plan.ReleaseId} did not arrive whole on {shell.Where}: {r.Output.Text("unpack").Trim()}. The live release is untouched; run again.", plan.ReleaseId);
+                default:
+                    throw r.Failure("ReleaseStageFailed", "Staging the release", shell.Where);
+            }
         }
 
         static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
         {
             var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder(), breakLock ? "break" : "" });
-            if (r.ExitStatus == 3) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
-        }
-
-        static void Upload(HostShell shell, PublishPlan plan, string root, PublishResult result)
-        {
-            var args = new List<ScriptArgument>();
-            int size = 0;
-            void Flush()
-            {
-                if (args.Count == 0) return;
-                var call = new List<ScriptArgument> { ScriptArgument.Of(root), plan.ReleaseId };
-                call.AddRange(args);
-                shell.RunScriptChecked("releases/upload", "ReleaseUploadFailed", "Uploading the release's files", call, TimeSpan.FromMinutes(2));
-                args.Clear();
-                size = 0;
-            }
-            foreach (var file in plan.Upload)
-            {
-                byte[] bytes = File.ReadAllBytes(file.FullPath);
-                if (ProjectFiles.Sha256(bytes) != file.Sha256)
-                    throw new UberspaceException("ProjectChanged", FailureKind.InvalidOperation,
-                        $"{file.RelativePath} changed while it was being published; run again.", file.FullPath);
-                int offset = 0;
-                do
-                {
-                    int n = Math.Min(ChunkBytes, bytes.Length - offset);
-                    string b64 = Convert.ToBase64String(bytes, offset, n);
-                    if (size + b64.Length > BatchBase64) Flush();
-                    args.Add(ScriptArgument.Of((offset == 0 ? "" : "+") + file.RelativePath));
-                    args.Add(ScriptArgument.Base64(b64, n));
-                    size += b64.Length + file.RelativePath.Length;
-                    offset += n;
-                } while (offset < bytes.Length);
-                result.BytesUploaded += bytes.Length;
-            }
-            Flush();
-            result.FilesUploaded = plan.Upload.Count;
-            result.FilesLinked = plan.Link.Count;
-            result.FilesRemoved = plan.Removed.Count;
         }
 
         static string Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
@@ -191,7 +195,7 @@ namespace UberspaceFlask.Core.Releases
             var spec = plan.Spec;
             var args = new List<ScriptArgument>
             {
-                ScriptArgument.Of(root), plan.ReleaseId, ScriptArgument.Content(plan.Manifest), ScriptArgument.Content(plan.Info.Render()),
+                ScriptArgument.Of(root), plan.ReleaseId, ScriptArgument.Content(plan.Info.Render()),
                 spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
                 string.Join("\n", spec.SharedPaths),
                 ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
@@ -203,14 +207,11 @@ namespace UberspaceFlask.Core.Releases
             switch (r.ExitStatus)
             {
                 case 0: return UwsgiOf(r.Output);
-                case 4:
-                    throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
-                        $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Run again.", plan.ReleaseId);
-                case 5:
+                case ExitCodes.Venv:
                     result.LogTail = Tail(r.Output.Text("venv-build"));
                     throw new UberspaceException("VenvBuildFailed", FailureKind.InvalidOperation,
                         $"Building the venv for release {plan.ReleaseId} on {shell.Where} failed; nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
-                case 6:
+                case ExitCodes.Gate:
                     result.LogTail = Tail(r.Output.Text("gate"));
                     throw new UberspaceException("ImportGateFailed", FailureKind.InvalidOperation,
                         $"Release {plan.ReleaseId} of {spec.Name} failed its first gate on {shell.Where} (import the app and GET {spec.HealthPath} through a test client); " +
@@ -344,16 +345,15 @@ namespace UberspaceFlask.Core.Releases
             string old = plan.LiveSlot != null && plan.LiveSlot != plan.Slot ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
             string home = plan.Facts.Home ?? shell.Home;
             string oldIni = old.Length > 0 ? SlotServiceIni(home, root, spec.Name, plan.LiveSlot, plan.SlotUwsgi, false) : "";
-            var r = shell.RunScript("releases/finish", new[]
+            shell.RunScriptChecked("releases/finish", "ReleaseRecordFailed", "Recording the new current release", new[]
             {
                 ScriptArgument.Of(root), ScriptArgument.Content(plan.NewState.Render()), plan.ReleaseId, ScriptArgument.Content(plan.Info.With(ReleaseStatus.Good).Render()),
                 old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
                 old.Length > 0 ? ServiceIni.PathFor(home, old) : "", ScriptArgument.Content(oldIni),
-            }, TimeSpan.FromMinutes(5));
-            if (r.ExitStatus != 0) throw r.Failure("ReleaseRecordFailed", "Recording the new current release", shell.Where);
-            string cleanup = r.Output.Text("cleanup");
-            foreach (var line in cleanup.Split('\n').Where(l => l.StartsWith("could not", StringComparison.Ordinal)))
-                shell.Log.Warning($"{shell.Where}: {line} (the deploy stands).");
+                ScriptArgument.Script(HostScript.Get("releases/cleanup")),
+            });
+            if (old.Length > 0 || plan.Prune.Count > 0 || plan.PruneVenvs.Count > 0)
+                shell.Log.Verbose($"[{shell.Where}] the cleanup runs on: {(old.Length > 0 ? $"{old} stops after {spec.GraceSeconds} s, then " : "")}old releases are pruned; it holds the publish lock until it is done (see {root}/cleanup.log).");
             result.Pruned.AddRange(plan.Prune);
         }
 

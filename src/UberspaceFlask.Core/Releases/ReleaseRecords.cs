@@ -8,24 +8,61 @@ using UberspaceFlask.Core.Host;
 namespace UberspaceFlask.Core.Releases
 {
     /// <summary>
-    /// The one owner of a release's manifest, meta/ID.manifest: sha256sum's own format ("HASH  PATH" per line,
-    /// sorted), so the host checks a staged release with `sha256sum -c` and the next publish diffs against it.
+    /// The one owner of a release's manifest, meta/ID.manifest: sha256sum's own format, one regular file per line,
+    /// sorted, so the host checks a staged release with `sha256sum -c` and the next publish diffs against it.
+    /// The text/binary flag carries the executable bit ("HASH *PATH" for mode 0755; `sha256sum -c` reads both the
+    /// same), and a name with a backslash is written as GNU sha256sum writes it: a leading '\' and the backslash doubled.
+    /// Symbolic links are not in it (`sha256sum -c` cannot check one): they travel every time, listed by <see cref="RenderLinks"/>.
     /// </summary>
     public static class ReleaseManifest
     {
         public static string Render(IEnumerable<ProjectFile> files) =>
-            string.Concat(files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).Select(f => f.Sha256 + "  " + f.RelativePath + "\n"));
+            string.Concat(files.Where(f => !f.IsLink).OrderBy(f => f.RelativePath, StringComparer.Ordinal).Select(Line));
 
-        /// <summary>Path to hash; lines that are not the module's format are skipped.</summary>
+        static string Line(ProjectFile f)
+        {
+            string flag = f.Executable ? " *" : "  ";
+            return f.RelativePath.IndexOf('\\') < 0
+                ? f.Sha256 + flag + f.RelativePath + "\n"
+                : "\\" + f.Sha256 + flag + f.RelativePath.Replace("\\", "\\\\") + "\n";
+        }
+
+        /// <summary>The links, as the host checks them after unpacking: the link's path on one line, its target on the next.</summary>
+        public static string RenderLinks(IEnumerable<ProjectFile> files) =>
+            string.Concat(files.Where(f => f.IsLink).OrderBy(f => f.RelativePath, StringComparer.Ordinal).Select(f => f.RelativePath + "\n" + f.LinkTarget + "\n"));
+
+        /// <summary>What makes a file the same as one in the manifest: its hash and its executable bit.</summary>
+        public static string Identity(ProjectFile f) => f.Sha256 + (f.Executable ? "*" : " ");
+
+        /// <summary>Path to identity (<see cref="Identity"/>); lines that are not the module's format are skipped.</summary>
         public static Dictionary<string, string> Read(string text)
         {
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var line in (text ?? "").Split('\n'))
+            foreach (var raw in (text ?? "").Split('\n'))
             {
-                if (line.Length < 67 || line[64] != ' ' || line[65] != ' ') continue;
-                map[line.Substring(66)] = line.Substring(0, 64);
+                bool escaped = raw.StartsWith("\\", StringComparison.Ordinal);
+                string line = escaped ? raw.Substring(1) : raw;
+                if (line.Length < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*')) continue;
+                string path = line.Substring(66);
+                if (escaped) path = Unescape(path);
+                map[path] = line.Substring(0, 64) + (line[65] == '*' ? "*" : " ");
             }
             return map;
+        }
+
+        static string Unescape(string s)
+        {
+            var sb = new StringBuilder(s.Length);
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (s[i] == '\\' && i + 1 < s.Length)
+                {
+                    i++;
+                    sb.Append(s[i] == 'n' ? '\n' : s[i] == 'r' ? '\r' : s[i]);
+                }
+                else sb.Append(s[i]);
+            }
+            return sb.ToString();
         }
     }
 

@@ -40,7 +40,7 @@ namespace UberspaceFlask.Core.Releases
         public static List<SecretEntry> Remove(HostShell shell, string app, string name)
         {
             var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "remove", name });
-            if (r.ExitStatus == 3)
+            if (r.ExitStatus == ExitCodes.NotFound)
                 throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {shell.Where}.", name);
             if (r.ExitStatus != 0) throw r.Failure("SecretWriteFailed", "Removing the secret " + name, shell.Where);
             return Read(r.Output);

@@ -7,6 +7,21 @@
 uf_marker=$1
 shift
 
+# Ends the script with an exit status the module reads, by name; src/UberspaceFlask.Core/Host/ExitCodes.cs holds the
+# same table. take_lock returns the status for "locked" (3) rather than exiting.
+uf_exit() {
+	case $1 in
+	locked) exit 3 ;;
+	verify) exit 4 ;;
+	venv) exit 5 ;;
+	gate) exit 6 ;;
+	upload) exit 7 ;;
+	no-space) exit 8 ;;
+	not-found) exit 9 ;;
+	esac
+	exit 1
+}
+
 # Opens a section of output. The leading newline puts the marker at a line start whatever came before.
 section() {
 	printf '\n@@%s %s\n' "$uf_marker" "$1"
@@ -269,18 +284,48 @@ wait_ready() {
 }
 
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows
-# the holder in the section "lock" and returns 3. $1 the publish directory, $2 the holder (one line), $3 'break' to
-# take over a lock a killed client left behind.
+# the holder in the section "lock" and returns 3 (uf_exit locked). $1 the publish directory, $2 the holder (one
+# line), $3 'break' to take over a lock a killed client left behind.
+# The cleanup after a publish (releases/cleanup.sh) holds the lock for a few seconds: this waits for it, up to the
+# deadline it wrote in lock/cleanup; a lock whose cleanup process is gone is taken over.
 take_lock() {
 	mkdir -p -- "$1" || return 1
 	if [ "$3" = break ]; then rm -rf -- "$1/lock"; fi
+	while [ -f "$1/lock/cleanup" ]; do
+		read -r uf_cleanup_pid uf_cleanup_until <"$1/lock/cleanup" || continue
+		if ! kill -0 "$uf_cleanup_pid" 2>/dev/null; then
+			rm -rf -- "$1/lock"
+			break
+		fi
+		[ "$(date +%s)" -lt "$uf_cleanup_until" ] || break
+		sleep 0.1
+	done
 	if ! mkdir -- "$1/lock" 2>/dev/null; then
 		section lock
 		cat -- "$1/lock/holder" 2>/dev/null
 		return 3
 	fi
-	printf '%s
-' "$2" >"$1/lock/holder"
+	printf '%s\n' "$2" >"$1/lock/holder"
+}
+
+# Whether the lock of publish directory $1 is held by a cleanup that still runs (a publish would wait for it).
+cleanup_running() {
+	[ -f "$1/lock/cleanup" ] || return 1
+	read -r uf_cleanup_pid _ <"$1/lock/cleanup" || return 1
+	kill -0 "$uf_cleanup_pid" 2>/dev/null
+}
+
+# Removes releases ($2: ids, one per line) and venvs ($3: keys, one per line) of publish directory $1; says what it
+# could not remove.
+prune_releases() {
+	printf '%s\n' "$2" | while IFS= read -r uf_id; do
+		[ -n "$uf_id" ] || continue
+		rm -rf -- "${1:?}/releases/$uf_id" "$1/meta/$uf_id.info" "$1/meta/$uf_id.manifest" || echo "could not remove release $uf_id"
+	done
+	printf '%s\n' "$3" | while IFS= read -r uf_key; do
+		[ -n "$uf_key" ] || continue
+		rm -rf -- "${1:?}/venvs/$uf_key" || echo "could not remove venv $uf_key"
+	done
 }
 
 # What New-UwsgiConfig needs to know, in the section "uwsgi" and the file "uwsgi-ini": New-UwsgiConfig's own probe,

@@ -24,7 +24,8 @@ namespace UberspaceFlask.Commands
                 InputValidation.AppName(Name);
                 var shell = OpenShell(Session);
                 var facts = PublishProbe.Run(shell, Name, "python3");
-                if (facts.LockHolder != null) WriteWarning($"A publish of {Name} holds the lock on {shell.Where}: {facts.LockHolder}. If that client is gone, publish with -BreakLock.");
+                if (facts.LockIsCleanup) WriteWarning($"{shell.Where} is still cleaning up after the last publish of {Name}: {facts.LockHolder}. It holds the publish lock until it is done; a publish now waits for it.");
+                else if (facts.LockHolder != null) WriteWarning($"A publish of {Name} holds the lock on {shell.Where}: {facts.LockHolder}. If that client is gone, publish with -BreakLock.");
                 foreach (var r in facts.Releases.OrderByDescending(r => r.Id, System.StringComparer.Ordinal))
                     WriteObject(OutputMapper.Release(Name, r, facts.State, shell.Where, Session));
             });

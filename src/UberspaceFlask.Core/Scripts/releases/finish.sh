@@ -1,29 +1,22 @@
 # shellcheck shell=sh
-# releases/finish.sh: after a switch that worked. Records current and previous (one rename), lets requests in flight
-# on the old slot finish, stops it, prunes releases and venvs, and frees the lock. A cleanup failure is reported as
-# such; the deploy stands.
+# releases/finish.sh: after a switch that worked. Records current and previous (one rename) and frees the lock, or,
+# when there is an old slot to stop or something to prune, starts releases/cleanup.sh detached, which holds the lock
+# until it is done: the client need not wait out the grace period.
 # $1 the publish directory, $2 the new state in base64, $3 the release id, $4 its info in base64, $5 the old slot's
-# service ('' for none), $6 seconds to wait before stopping it, $7 releases to prune, one id per line,
-# $8 venv keys to remove, one per line, $9 the old slot's service ini path, $10 its idle content (autostart=false).
+# service ('' for none), $6 seconds to wait before stopping it, $7 releases to prune, one id per line, $8 venv keys to
+# remove, one per line, $9 the old slot's service ini path, $10 its idle content (autostart=false), $11 the text of
+# releases/cleanup.sh as sent (lib.sh in front).
 root=$(host_path "$1")
-write_file "$root/meta/$3.info" "$4" '' || exit 1
-write_file "$root/state" "$2" '' || exit 1
-section cleanup
-if [ -n "$5" ]; then
-	sleep "$6"
-	# The ini turns idle (autostart=false); `update` then stops the program and adds it back stopped, in one call.
-	if write_file "$9" "${10}" ''; then
-		supervisorctl update "$5" >/dev/null 2>&1 || echo "could not stop $5"
-	else
-		supervisorctl stop "$5" >/dev/null 2>&1 || echo "could not stop $5"
-	fi
+write_file "$root/meta/$3.info" "$4" '' || uf_exit failed
+write_file "$root/state" "$2" '' || uf_exit failed
+if [ -z "$5" ] && [ -z "$7" ] && [ -z "$8" ]; then
+	rm -rf -- "$root/lock"
+	exit 0
 fi
-printf '%s\n' "$7" | while IFS= read -r id; do
-	[ -n "$id" ] || continue
-	rm -rf -- "${root:?}/releases/$id" "$root/meta/$id.info" "$root/meta/$id.manifest" || echo "could not remove release $id"
-done
-printf '%s\n' "$8" | while IFS= read -r key; do
-	[ -n "$key" ] || continue
-	rm -rf -- "${root:?}/venvs/$key" || echo "could not remove venv $key"
-done
-rm -rf -- "$root/lock"
+section cleanup
+printf 'the cleanup after release %s (%s, then pruning), since %s\n' "$3" "${5:+stopping $5 after $6 s}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$root/lock/holder"
+# A session of its own: neither the end of this command nor a dropped connection stops it. (uf_marker: lib.sh's.)
+# shellcheck disable=SC2154
+setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" </dev/null >"$root/cleanup.log" 2>&1 &
+printf '%s %s\n' "$!" "$(($(date +%s) + $6 + 120))" >"$root/lock/.cleanup.tmp" && mv -f -- "$root/lock/.cleanup.tmp" "$root/lock/cleanup"
+fact pid "$!"

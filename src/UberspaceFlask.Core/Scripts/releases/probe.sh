@@ -13,7 +13,10 @@ section python
 section state
 if [ -f "$root/state" ]; then cat -- "$root/state"; fi
 section lock
-if [ -d "$root/lock" ]; then
+if cleanup_running "$root"; then
+	echo cleanup
+	cat -- "$root/lock/holder" 2>/dev/null
+elif [ -d "$root/lock" ]; then
 	echo held
 	cat -- "$root/lock/holder" 2>/dev/null
 fi

@@ -1,42 +1,34 @@
 # shellcheck shell=sh
-# releases/seal.sh: checks every staged file against the manifest, moves the release into place with one rename,
-# makes or reuses its venv, and runs gate 1: in the venv, import the app and request the health path through a
-# WSGI test client (no network, no service touched). Reports the uWSGI that will serve it (see show_uwsgi).
-# $1 the publish directory, $2 the release id, $3 the manifest (sha256sum's format) in base64, $4 the release's
-# info in base64, $5 the python, $6 the venv key, $7 'yes' for --system-site-packages, $8 the requirements file
-# relative to the release ('' for none), $9 the shared directories, one per line, $10 the WSGI shim in base64,
-# $11 the gate program in base64, $12 the entry (module:attr or module:factory()), $13 the health path,
-# then pip's arguments.
+# releases/seal.sh: makes or reuses a staged release's venv and runs gate 1: in the venv, import the app and
+# request the health path through a WSGI test client (no network, no service touched). Reports the uWSGI that
+# will serve it (see show_uwsgi).
+# $1 the publish directory, $2 the release id, $3 the release's info in base64, $4 the python, $5 the venv key,
+# $6 'yes' for --system-site-packages, $7 the requirements file relative to the release ('' for none), $8 the
+# shared directories, one per line, $9 the WSGI shim in base64, $10 the gate program in base64, $11 the entry
+# (module:attr or module:factory()), $12 the health path, then pip's arguments.
 root=$(host_path "$1")
 id=$2
-stage="$root/staging/$id"
 release="$root/releases/$id"
-venv="$root/venvs/$6"
+venv="$root/venvs/$5"
 shim="$root/uf_wsgi.py"
 gate="$root/uf_gate.py"
-if [ -d "$stage" ]; then
-	write_file "$root/meta/$id.manifest" "$3" '' || exit 1
-	section verify
-	if ! (cd -- "$stage" && sha256sum --quiet --strict -c -- "$root/meta/$id.manifest" 2>&1); then exit 4; fi
-	mv -- "$stage" "$release" || exit 1
-fi
-[ -d "$release" ] || exit 4
-write_file "$root/meta/$id.info" "$4" '' || exit 1
+[ -d "$release" ] || uf_exit verify
+write_file "$root/meta/$id.info" "$3" '' || uf_exit failed
 # Shared directories outlive releases (uploads, a SQLite database): the release gets a link to each.
-printf '%s\n' "$9" | while IFS= read -r dir; do
+printf '%s\n' "$8" | while IFS= read -r dir; do
 	[ -n "$dir" ] || continue
-	mkdir -p -- "$root/shared/$dir" "$(dirname -- "$release/$dir")" || exit 1
+	mkdir -p -- "$root/shared/$dir" "$(dirname -- "$release/$dir")" || uf_exit failed
 	rm -rf -- "${release:?}/$dir"
-	ln -s -- "$root/shared/$dir" "$release/$dir" || exit 1
-done || exit 1
-write_file "$shim" "${10}" '' || exit 1
-write_file "$gate" "${11}" '' || exit 1
-python=$5
-system_site=$7
-requirements=$8
-entry=${12}
-health=${13}
-shift 13
+	ln -s -- "$root/shared/$dir" "$release/$dir" || uf_exit failed
+done || uf_exit failed
+write_file "$shim" "$9" '' || uf_exit failed
+write_file "$gate" "${10}" '' || uf_exit failed
+python=$4
+system_site=$6
+requirements=$7
+entry=${11}
+health=${12}
+shift 12
 section venv
 if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
 	fact reused yes
@@ -44,16 +36,16 @@ else
 	fact reused no
 	# Built in place: a venv cannot be moved. The marker stays until pip is done, so a cut-off build is redone.
 	rm -rf -- "$venv"
-	mkdir -p -- "$venv" && touch -- "$venv/.uf-incomplete" || exit 1
+	if ! mkdir -p -- "$venv" || ! touch -- "$venv/.uf-incomplete"; then uf_exit venv; fi
 	section venv-build
 	if [ "$system_site" = yes ]; then
-		"$python" -m venv --system-site-packages "$venv" 2>&1 || exit 5
+		"$python" -m venv --system-site-packages "$venv" 2>&1 || uf_exit venv
 	else
-		"$python" -m venv "$venv" 2>&1 || exit 5
+		"$python" -m venv "$venv" 2>&1 || uf_exit venv
 	fi
 	touch -- "$venv/.uf-incomplete"
 	if [ -n "$requirements" ]; then
-		"$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1 || exit 5
+		"$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1 || uf_exit venv
 	fi
 	rm -f -- "$venv/.uf-incomplete"
 fi
@@ -62,5 +54,5 @@ UF_ENTRY=$entry UF_SECRETS="$root/secrets" UF_RELEASE=$release "$venv/bin/python
 status=$?
 section gate-exit
 fact exit "$status"
-[ "$status" -eq 0 ] || exit 6
+[ "$status" -eq 0 ] || uf_exit gate
 show_uwsgi "$venv"

@@ -8,7 +8,7 @@ file="$root/secrets"
 umask 077
 case $2 in
 set | remove)
-	if [ "$2" = remove ] && ! grep -q -- "^$3=" "$file" 2>/dev/null; then exit 3; fi
+	if [ "$2" = remove ] && ! grep -q -- "^$3=" "$file" 2>/dev/null; then uf_exit not-found; fi
 	mkdir -p -- "$root" || exit 1
 	tmp="$root/.secrets.uf-$$.tmp"
 	: >"$tmp" || exit 1

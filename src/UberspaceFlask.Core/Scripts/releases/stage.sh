@@ -1,0 +1,86 @@
+# shellcheck shell=sh
+# releases/stage.sh: takes the app's publish lock and builds a release in the staging directory from one stream on
+# stdin: the files that did not change are hard-linked from the current release (copied where a link is not
+# possible), the new and changed ones and every symbolic link are unpacked from a tar archive. Then every file is
+# checked against the manifest (content and executable bit) and every link against its target, and the release
+# moves into place with one rename.
+# $1 the publish directory, $2 who holds the lock (one line), $3 the new release id, $4 the current release id
+# ('' for none), $5 'break' to take over the lock, $6 the manifest's length in bytes, $7 the length of the list of
+# files to take over from the current release (a relative path per line), $8 the length of the list of links (the
+# link's path and its target, a line each). stdin: the manifest, the two lists, then the archive.
+root=$(host_path "$1")
+id=$3
+mkdir -p -- "$root/releases" "$root/meta" "$root/venvs" "$root/staging" || uf_exit failed
+take_lock "$root" "$2" "$5" || exit $?
+# What a dropped connection left behind: the lock was free, so nobody is writing there.
+rm -rf -- "$root/staging" || uf_exit failed
+stage="$root/staging/$id"
+keep="$root/staging/keep"
+links="$root/staging/links"
+manifest="$root/meta/$id.manifest"
+mkdir -p -- "$stage" || uf_exit failed
+# A stream that did not arrive whole, or no room for it: the staging directory goes at once (the client may be gone)
+# and the exit status says which; a full disk or quota also shows the space left, in the section "space".
+failed() {
+	rm -rf -- "$root/staging"
+	case $1 in
+	*"No space left on device"* | *"Disk quota exceeded"*)
+		section space
+		fact kib "$(df -Pk -- "$root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+		uf_exit no-space
+		;;
+	esac
+	uf_exit upload
+}
+unpack() {
+	# head -c reads exactly so many bytes and no more: the archive that follows stays on stdin for tar.
+	head -c "$6" >"$manifest" && head -c "$7" >"$keep" && head -c "$8" >"$links" || return 1
+	if [ "$(wc -c <"$manifest")" -ne "$6" ] || [ "$(wc -c <"$keep")" -ne "$7" ] || [ "$(wc -c <"$links")" -ne "$8" ]; then
+		echo "the stream ended early"
+		return 1
+	fi
+	if [ -n "$4" ]; then
+		while IFS= read -r file; do
+			[ -n "$file" ] || continue
+			mkdir -p -- "$(dirname -- "$stage/$file")" || return 1
+			ln -- "$root/releases/$4/$file" "$stage/$file" 2>/dev/null || cp -p -- "$root/releases/$4/$file" "$stage/$file" || return 1
+		done <"$keep"
+	fi
+	# -p: the archive's modes as they are (0755 or 0644), whatever the umask; the account owns what it unpacks.
+	tar -x -p --no-same-owner -f - -C "$stage"
+}
+section unpack
+if ! out=$(unpack "$@" 2>&1); then
+	printf '%s\n' "$out"
+	failed "$out"
+fi
+section verify
+if ! (cd -- "$stage" && sha256sum --quiet --strict -c -- "$manifest" 2>&1); then uf_exit verify; fi
+# The executable bit: "HASH *PATH" lines are executable, "HASH  PATH" lines are not. A line that starts with a
+# backslash holds an escaped name (its backslashes doubled), as sha256sum writes it.
+while IFS= read -r line; do
+	case $line in
+	\\*) escaped=yes line=${line#?} ;;
+	*) escaped= ;;
+	esac
+	rest=${line#????????????????????????????????????????????????????????????????}
+	case $rest in
+	' *'*) want=x ;;
+	*) want= ;;
+	esac
+	path=${rest#??}
+	if [ -n "$escaped" ]; then path=$(printf '%b' "$path"); fi
+	if [ -x "$stage/$path" ]; then have=x; else have=; fi
+	if [ "$want" != "$have" ]; then
+		printf '%s: the executable bit is not what was sent\n' "$path"
+		uf_exit verify
+	fi
+done <"$manifest"
+while IFS= read -r path && IFS= read -r target; do
+	if [ ! -L "$stage/$path" ] || [ "$(readlink -- "$stage/$path")" != "$target" ]; then
+		printf '%s: not the symbolic link that was sent\n' "$path"
+		uf_exit verify
+	fi
+done <"$links"
+rm -f -- "$keep" "$links"
+mv -- "$stage" "$root/releases/$id" || uf_exit failed
