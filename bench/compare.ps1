@@ -13,11 +13,16 @@
       - SSH exec/SFTP sessions per no-op, opening the session included, counted in the sandbox sshd's log.
       - the fixed costs of a fresh process: pwsh alone, with Import-Module, and with a session opened and closed.
       - Publish-FlaskApp: a first publish, a code-only change (venv reused) and an identical re-publish.
-    Run after a build, as root: dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/compare.ps1
+    With -Link, instead: Publish-FlaskApp over an internet-like link (../shared/tools/latency-proxy.py, 50 ms round
+    trip, 20 Mbit/s up, 50 down by default) against `rsync -a` of the same tree over one OpenSSH connection through
+    the same link: a first publish of a project with 10 MB of incompressible static files and a one-file change,
+    alternating, medians, and the remote commands of one publish (bench/publish-link.ps1).
+    Run after a build, as root: dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/compare.ps1 [-Link]
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/UberspaceFlask/UberspaceFlask.psd1'),
-    [int] $Runs = 5
+    [int] $Runs = 5,
+    [switch] $Link
 )
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot -Parent
@@ -25,6 +30,10 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 & bash (Join-Path $root 'tests/sandbox/install-deps.sh')
 & bash (Join-Path $root 'tests/sandbox/sandbox.sh') start 2 | Out-Null
 if ($LASTEXITCODE) { throw 'The sandbox did not start.' }
+if ($Link) {
+    & (Join-Path $PSScriptRoot 'publish-link.ps1') -ModulePath $ModulePath -Runs $Runs
+    return
+}
 Import-Module (Join-Path $root 'tests/SandboxRunner.psm1') -Force
 Import-Module $ModulePath -Force
 

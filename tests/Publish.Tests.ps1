@@ -56,7 +56,7 @@ Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -P
         while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
     }
     function script:Get-HostSnapshot {
-        (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed 's/, uptime.*//'").Text
+        (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed -E 's/ (STARTING|RUNNING) .*/ up/; s/, uptime.*//'").Text
     }
 }
 
@@ -318,6 +318,8 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $text = Invoke-PublishWhatIf
         $text | Should -Match 'Upload files.*1 changed.*shop/VERSION'
         $text | Should -Match 'Reuse venv'
+        # The slot's files are planned like the guide's: their diff shows before anything is written.
+        $text | Should -Match 'Overwrite file" on target "[^"]*/home/isabell/apps/shop/slot-[ab]\.ini \(\+\d+ -\d+ lines\)'
         $text | Should -Match 'uberspace web backend set / --http --port 1050[01]'
         Get-HostSnapshot | Should -Be $before
     }
@@ -455,6 +457,23 @@ Describe 'Publish-FlaskApp makes a true copy of the project' -Tag Integration {
             $r.FilesUploaded | Should -Be 3   # the file and the two links, which always travel
             (& stat -c %a "$copyRoot/releases/$($r.ReleaseId)/bin/task.sh") | Should -Be '644'
         } finally { & chmod 0755 (Join-Path $copy 'bin/task.sh') }
+    }
+
+    It 'a slot file edited by hand is not overwritten without -Force; with -Force the old content is kept beside it' {
+        $state = (Invoke-AsAccountNative -Command 'cat ~/apps/truecopy/state').Text | ConvertFrom-StringData
+        $next = if ($state.slot -eq 'a') { 'b' } else { 'a' }
+        $ini = "/home/isabell/etc/services.d/truecopy-$next.ini"
+        $null = Invoke-AsAccountNative -Command "sed -i 's/^startsecs=5`$/startsecs=5\nenvironment=HAND=edited/' $ini"
+        (Get-Content $ini -Raw) | Should -Match 'environment=HAND=edited'
+        Set-Content (Join-Path $copy 'shop/VERSION') 'hand'
+        $before = Get-HostSnapshot
+        { Publish-FlaskApp @copyPublish -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigEditedByHand,UberspaceFlask.Commands.PublishFlaskAppCommand' -ExpectedMessage "*truecopy-$next.ini*"
+        Get-HostSnapshot | Should -Be $before
+        $r = Publish-FlaskApp @copyPublish -Force -WarningVariable warned -ErrorAction Stop 3>$null
+        $r.Status | Should -Be 'Deployed'
+        (Get-Content "$ini.uf-backup" -Raw) | Should -Match 'environment=HAND=edited'
+        (Get-Content $ini -Raw) | Should -Not -Match 'environment=HAND'
+        "$warned" | Should -Match ([regex]::Escape("$ini.uf-backup"))
     }
 
     It 'a link that points out of the project is refused by name before anything changes, and its target never travels' {

@@ -29,9 +29,13 @@ BeforeAll {
     }
     # A probe's output as releases/probe.sh prints it; the facts are read from it by the one reader.
     function New-Facts([string] $State = '', [string[]] $Infos = @(), [string] $Manifest = '', [string] $Status = '',
-        [string] $Backends = "/ apache (default)`n", [string] $Venvs = '', [string] $Lock = '') {
+        [string] $Backends = "/ apache (default)`n", [string] $Venvs = '', [string] $Lock = '', [string] $SystemUwsgi = '/usr/bin/uwsgi',
+        [hashtable] $SlotFiles = @{}) {
         $m = 'ufmarker'
         $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m python`n3.11.2`n@@$m state`n$State`n@@$m lock`n$Lock`n"
+        $text += "@@$m uwsgi`nsystem=$SystemUwsgi`n"
+        # Slot files as show_file prints them: "file" and the bytes in base64, or "missing".
+        foreach ($k in $SlotFiles.Keys) { $text += "@@$m file:$k`nfile`n$([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($SlotFiles[$k])))`n" }
         foreach ($i in $Infos) { $id = ($i -split "`n")[0] -replace '^id=', ''; $text += "@@$m info:$id`n$i`n" }
         $text += "@@$m venvs`n$Venvs`n@@$m secrets`n`n@@$m manifest`n$Manifest`n@@$m status`n$Status`n@@$m status-exit`nexit=0`n@@$m backends`n$Backends`n@@$m backends-exit`nexit=0`n"
         (Get-CoreType PublishProbe)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
@@ -226,7 +230,7 @@ Describe 'The publish plan' {
         $plan.Slot | Should -Be 'a'
         $plan.SlotPort | Should -Be 10500
         $plan.NewState.AlternatePort | Should -Be 10501
-        $plan.Changes.Action | Should -Be @('Upload files', 'Build venv', 'Start slot', 'Run')
+        $plan.Changes.Action | Should -Be @('Upload files', 'Build venv', 'Create file', 'Create file', 'Start slot', 'Run')
         $plan.BackendCommand | Should -Be 'uberspace web backend set / --http --port 10500'
     }
     Context 'with a release live on slot a' {
@@ -263,7 +267,7 @@ Describe 'The publish plan' {
             $plan.Slot | Should -Be 'b'
             $plan.SlotPort | Should -Be 10501
             $plan.NewState.Previous | Should -Be $id2
-            $plan.Changes.Action | Should -Be @('Upload files', 'Reuse venv', 'Start slot', 'Run', 'Stop slot')
+            $plan.Changes.Action | Should -Be @('Upload files', 'Reuse venv', 'Create file', 'Create file', 'Start slot', 'Run', 'Create file', 'Stop slot')
         }
         It 'a held lock refuses the publish, naming the holder: PublishLocked; -BreakLock goes ahead' {
             $facts = New-Facts -State $state -Infos $infos -Manifest '' -Venvs $venv -Lock "held`nroot@ci pid 42 since 2026-11-25T10:00:00Z" @serving
@@ -286,6 +290,71 @@ Describe 'The publish plan' {
     }
 }
 
+Describe 'What the plan decides about the slot' {
+    BeforeAll {
+        function Slot-Plan([hashtable] $Facts = @{}, [string] $Requirements = 'flask', $Spec = (New-Spec -Port 10500), [string] $Frontend = $N) {
+            $snap = New-Snapshot @{ 'app.py' = $sha1 }
+            $snap = (Get-CoreType ProjectSnapshot)::new($snap.Files, 'shop:create_app()', 'requirements.txt', [byte[]][Text.Encoding]::UTF8.GetBytes($Requirements))
+            (Get-CoreType PublishPlanner)::Plan($Spec, (New-Facts @Facts), $snap, $now, $false, $Frontend)
+        }
+    }
+    It 'a system uWSGI with the python3 plugin when the requirements do not install one' {
+        $plan = Slot-Plan
+        $plan.SlotUwsgi | Should -Be '/usr/bin/uwsgi'
+        @($plan.SlotPlugins) | Should -Be @('python3')
+        $plan.SlotIni.Content | Should -Match '(?m)^plugins = python3$'
+    }
+    It 'the venv''s own uWSGI when the requirements name it, and no plugin' {
+        $plan = Slot-Plan -Requirements "flask>=3`nuWSGI==2.0.28 ; python_version>'3'"
+        $plan.SlotUwsgi | Should -Be "/home/isabell/apps/shop/venvs/$($plan.VenvKey)/bin/uwsgi"
+        @($plan.SlotPlugins).Count | Should -Be 0
+        $plan.SlotIni.Content | Should -Not -Match 'plugins ='
+        (Get-CoreType PublishPlanner)::NamesUwsgi([Text.Encoding]::UTF8.GetBytes('uwsgitop')) | Should -BeFalse
+    }
+    It 'the venv''s path when nothing else has one (the seal step checks pip put it there)' {
+        (Slot-Plan -Facts @{ SystemUwsgi = '' }).SlotUwsgi | Should -Match '/venvs/[0-9a-f]{16}/bin/uwsgi$'
+    }
+    It 'a reused venv''s uWSGI when the probe saw one in it' {
+        $venv = (Get-CoreType PublishPlanner)::VenvKey((New-Spec), '3.11.2', [Text.Encoding]::UTF8.GetBytes('flask'))
+        (Slot-Plan -Facts @{ Venvs = "$venv uwsgi" }).SlotUwsgi | Should -Be "/home/isabell/apps/shop/venvs/$venv/bin/uwsgi"
+    }
+    It 'renders both slot files through their owners: the uwsgi ini on the slot''s port, the service running it' {
+        $plan = Slot-Plan
+        $plan.SlotIni.Path | Should -Be '/home/isabell/apps/shop/slot-a.ini'
+        $plan.SlotIni.Content | Should -Match '(?m)^http-socket = :10500$'
+        $plan.SlotIni.Content | Should -Match "(?m)^chdir = /home/isabell/apps/shop/releases/$($plan.ReleaseId)$"
+        $plan.SlotIni.Content | Should -Match '(?m)^pidfile = /home/isabell/apps/shop/slot-a\.pid$'
+        $plan.SlotIni.Content | Should -Match '(?m)^# Written by UberspaceFlask; edits are kept unless you use -Force\. sha256:'
+        $plan.SlotService.Path | Should -Be '/home/isabell/etc/services.d/shop-a.ini'
+        $plan.SlotService.Content | Should -Match '(?m)^command=/usr/bin/uwsgi slot-a\.ini$'
+        $plan.SlotService.Content | Should -Match '(?m)^directory=%\(ENV_HOME\)s/apps/shop$'
+        $plan.SlotService.Content | Should -Not -Match 'autostart'
+        $plan.SlotServiceIdle | Should -Match '(?m)^autostart=false$'
+    }
+    It 'the health URLs: the slot''s own port, then the frontend (given, the session''s, or https://USER.uber.space)' {
+        $spec = (Get-CoreType PublishSpec)::Create('shop', $work, 'shop:create_app()', $N, 'python3', [string[]]@(), $true,
+            [Nullable[int]]10500, $null, '/sub', $N, '/health', 60, 2, 0, [string[]]@(), 5, $N, $N, $null, 2)
+        $plan = Slot-Plan -Spec $spec
+        $plan.HealthUrlPath | Should -Be '/sub/health'
+        $plan.FrontendHealthUrl | Should -Be 'https://isabell.uber.space/sub/health'
+        (Slot-Plan -Spec $spec -Frontend 'http://127.0.0.1:18080').FrontendHealthUrl | Should -Be 'http://127.0.0.1:18080/sub/health'
+        (Slot-Plan -Spec (New-Spec -Port 10500) -Frontend 'http://127.0.0.1:1').FrontendHealthUrl | Should -Be 'http://127.0.0.1:18080/health'
+    }
+    It 'a slot file edited by hand is ConfigEditedByHand; -Force replaces it and keeps a backup' {
+        $written = (Slot-Plan).SlotService.Content
+        $edited = $written -replace 'startsecs=5', "startsecs=5`nenvironment=FOO=1"
+        Get-ErrorId { Slot-Plan -Facts @{ SlotFiles = @{ 'slot-service:a' = $edited } } } | Should -Be 'ConfigEditedByHand'
+        $force = (Get-CoreType PublishSpec)::Create('shop', $work, 'shop:create_app()', $N, 'python3', [string[]]@(), $true,
+            [Nullable[int]]10500, $null, '/', $N, '/health', 60, 2, 0, [string[]]@(), 5, 'http://127.0.0.1:18080', $N, $null, 2, $true)
+        (Slot-Plan -Spec $force -Facts @{ SlotFiles = @{ 'slot-service:a' = $edited } }).SlotService.BackupPath | Should -Be '/home/isabell/etc/services.d/shop-a.ini.uf-backup'
+        # What the module itself wrote is replaced without a word; so is what an earlier version wrote (its header, no seal).
+        (Slot-Plan -Facts @{ SlotFiles = @{ 'slot-service:a' = $written } }).SlotService.Kind | Should -Be 'Unchanged'
+        $legacy = "# Written by UberspaceFlask's Publish-FlaskApp: slot a of shop.`n[program:shop-a]`ncommand=/usr/bin/uwsgi slot-a.ini`n"
+        (Slot-Plan -Facts @{ SlotFiles = @{ 'slot-service:a' = $legacy } }).SlotService.Kind | Should -Be 'Update'
+        (Slot-Plan -Facts @{ SlotFiles = @{ 'slot-service:a' = $legacy } }).Changes | Where-Object Action -eq 'Overwrite file' | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Undo-FlaskDeployment''s plan' {
     BeforeAll {
         $script:state = "current=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501"
@@ -296,7 +365,7 @@ Describe 'Undo-FlaskDeployment''s plan' {
         $plan.ReleaseId | Should -Be $id1
         $plan.Slot | Should -Be 'a'
         $plan.Upload.Count | Should -Be 0
-        $plan.Changes.Action | Should -Be @('Start slot', 'Run', 'Stop slot')
+        $plan.Changes.Action | Should -Be @('Create file', 'Create file', 'Start slot', 'Run', 'Create file', 'Stop slot')
     }
     It '<Case>: <Id>' -ForEach @(
         @{ Case = 'no previous release'; Id = 'ReleaseNotFound'; State = "current=$('20261124T110000000Z-bbbbbb')`nslot=b`nport=10500"; Infos = @("id=20261124T110000000Z-bbbbbb`nstatus=good`nvenv=v1") }

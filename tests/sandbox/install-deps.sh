@@ -3,7 +3,8 @@
 # its own copies, bound to loopback, as its accounts.
 set -euo pipefail
 packages=(nginx-light supervisor uwsgi-core uwsgi-plugin-python3 python3 python3-flask python3-venv
-          openssh-server openssh-client curl iproute2 procps passwd util-linux shellcheck)
+          openssh-server openssh-client curl iproute2 procps passwd util-linux shellcheck
+          rsync)  # rsync: the reference of bench/compare.ps1 -Link
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -35,7 +35,7 @@ namespace UberspaceFlask.Core.Apps
                 Path = path == null ? "~/" + name : InputValidation.HostPath(path),
                 Message = message == null ? DefaultMessage(name) : InputValidation.Message(message),
                 EntryModule = InputValidation.EntryModule(entryModule ?? "app"),
-                Python = python == null ? null : InputValidation.HostPath(python, "InvalidPython"),
+                Python = python == null ? null : InputValidation.Python(python),
                 Packages = (packages ?? new string[0]).Select(InputValidation.PackageSpec).ToList(),
                 PipArguments = (pipArguments ?? new string[0]).Select(InputValidation.PipArgument).ToList(),
                 SystemSitePackages = systemSitePackages,

@@ -57,6 +57,13 @@ namespace UberspaceFlask.Core
             return new Change("Overwrite file", $"{Path} ({diff}{extra})");
         }
 
+        /// <summary>The one error for a generated file someone edited since the module wrote it.</summary>
+        public UberspaceException EditedByHand() =>
+            new UberspaceException("ConfigEditedByHand", FailureKind.ResourceExists,
+                $"{Path} was changed since UberspaceFlask wrote it" + (Existing.IsLink ? " (it is a symbolic link)" : "") +
+                ", so it is left as it is. Move your change into a template (-TemplatePath), or use -Force to replace it; the old content is then kept as " +
+                Path + ".uf-backup.", Path);
+
         public static IEnumerable<Change> Changes(IEnumerable<FileChange> files) =>
             files.Where(f => f.Kind != ChangeKind.Unchanged).Select(f => f.ToChange());
     }

@@ -117,6 +117,11 @@ namespace UberspaceFlask.Core
             return url?.TrimEnd('/');
         }
 
+        // One rule and one ErrorId per parameter meaning, whichever cmdlet takes it.
+        public static int Processes(int n) => Range(n, 1, 64, "InvalidProcessCount", "-Processes (an Uberspace account has 1.5 GB of RAM; 1 or 2 is usual)");
+        public static int Threads(int n) => Range(n, 0, 256, "InvalidThreadCount", "-Threads (0 means uWSGI's default of no extra threads)");
+        public static string Python(string python) => HostPath(python, "InvalidPython");
+
         public static int Range(int value, int min, int max, string errorId, string what)
         {
             if (value < min || value > max)

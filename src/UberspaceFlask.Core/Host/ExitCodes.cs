@@ -17,5 +17,7 @@ namespace UberspaceFlask.Core.Host
         public const int NoSpace = 8;
         /// <summary>What was asked for is not there (a secret to remove).</summary>
         public const int NotFound = 9;
+        /// <summary>The uWSGI the plan chose is not there (pip did not install the one the requirements name).</summary>
+        public const int NoUwsgi = 10;
     }
 }

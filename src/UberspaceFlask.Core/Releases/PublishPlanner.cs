@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using UberspaceFlask.Core.Host;
 using UberspaceFlask.Core.Supervisor;
+using UberspaceFlask.Core.Uwsgi;
 using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Core.Releases
@@ -70,8 +71,23 @@ namespace UberspaceFlask.Core.Releases
         public bool VenvReused { get; set; }
         public string Slot { get; set; }
         public int SlotPort { get; set; }
-        /// <summary>The uWSGI the new slot runs (known once the venv is there).</summary>
+        /// <summary>Take over a lock a killed client left behind.</summary>
+        public bool BreakLock { get; set; }
+        /// <summary>The publish directory, absolute.</summary>
+        public string Root { get; set; }
+        /// <summary>The uWSGI the new slot runs, and its plugins.</summary>
         public string SlotUwsgi { get; set; }
+        public IReadOnlyList<string> SlotPlugins { get; set; }
+        /// <summary>The new slot's uwsgi ini and its service ini (autostart), as the plan renders them.</summary>
+        public FileChange SlotIni { get; set; }
+        public FileChange SlotService { get; set; }
+        /// <summary>The new slot's service ini turned idle again (autostart=false), sealed: what a failed publish leaves.</summary>
+        public string SlotServiceIdle { get; set; }
+        /// <summary>The old live slot's service ini turned idle, written by the cleanup after the switch; null without one.</summary>
+        public FileChange OldSlotServiceIdle { get; set; }
+        /// <summary>The URL path gate 2 requests on the slot's own port, and the URL of the same path through the frontend.</summary>
+        public string HealthUrlPath { get; set; }
+        public string FrontendHealthUrl { get; set; }
         public string LiveSlot { get; set; }
         public int? LivePort { get; set; }
         public PublishState NewState { get; set; }
@@ -111,13 +127,13 @@ namespace UberspaceFlask.Core.Releases
             return (port, alt);
         }
 
-        public static PublishPlan Plan(PublishSpec spec, PublishFacts facts, ProjectSnapshot project, DateTime nowUtc, bool breakLock)
+        public static PublishPlan Plan(PublishSpec spec, PublishFacts facts, ProjectSnapshot project, DateTime nowUtc, bool breakLock, string hostFrontendUrl = null)
         {
             if (string.IsNullOrEmpty(facts.PythonVersion))
                 throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
                     $"'{spec.Python}' did not run on {facts.Where}: {facts.PythonError}. Give -Python (for example python3.11).", spec.Python);
             var (port, alt) = Ports(spec, facts);
-            var plan = new PublishPlan { Spec = spec, Facts = facts, Entry = project.Entry, Requirements = project.Requirements };
+            var plan = new PublishPlan { Spec = spec, Facts = facts, Entry = project.Entry, Requirements = project.Requirements, BreakLock = breakLock, Root = facts.Root };
             plan.Manifest = ReleaseManifest.Render(project.Files);
             plan.Links = ReleaseManifest.RenderLinks(project.Files);
             plan.VenvKey = VenvKey(spec, facts.PythonVersion, project.RequirementsBytes);
@@ -153,7 +169,7 @@ namespace UberspaceFlask.Core.Releases
             var newPaths = new HashSet<string>(project.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
             plan.Removed = old.Keys.Where(p => !newPaths.Contains(p)).OrderBy(p => p, StringComparer.Ordinal).ToList();
             plan.VenvReused = facts.Venvs.Contains(plan.VenvKey);
-            PlanSlotAndState(plan, facts, port, alt);
+            PlanSlotAndState(plan, facts, port, alt, project.RequirementsBytes, hostFrontendUrl);
 
             string where = facts.Root ?? spec.Root;
             long bytes = plan.Upload.Sum(f => f.Size);
@@ -162,15 +178,15 @@ namespace UberspaceFlask.Core.Releases
             plan.Changes.Add(plan.VenvReused
                 ? new Change("Reuse venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion})")
                 : new Change("Build venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion}{(project.Requirements != null ? ", pip install -r " + project.Requirements : "")})"));
-            AddSwitchChanges(plan, spec);
+            AddSlotChanges(plan, spec);
             return plan;
         }
 
         /// <summary>Undo-FlaskDeployment: the previous good release (or the named one) through the same gate and switch.</summary>
-        public static PublishPlan PlanUndo(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock)
+        public static PublishPlan PlanUndo(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock, string hostFrontendUrl = null)
         {
             var (port, alt) = Ports(spec, facts);
-            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true };
+            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true, BreakLock = breakLock, Root = facts.Root };
             Live(plan, facts, spec);
             string id = releaseId ?? facts.State.Previous;
             var target = facts.Release(id);
@@ -195,10 +211,10 @@ namespace UberspaceFlask.Core.Releases
             plan.Entry = target.Entry;
             plan.VenvKey = target.Venv;
             plan.VenvReused = true;
-            PlanSlotAndState(plan, facts, port, alt);
+            PlanSlotAndState(plan, facts, port, alt, null, hostFrontendUrl);
             plan.Prune.Clear();
             plan.PruneVenvs.Clear();
-            AddSwitchChanges(plan, spec);
+            AddSlotChanges(plan, spec);
             return plan;
         }
 
@@ -241,10 +257,11 @@ namespace UberspaceFlask.Core.Releases
             if (facts.LockHolder != null && !facts.LockIsCleanup && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
         }
 
-        static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt)
+        static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt, byte[] requirements, string hostFrontendUrl)
         {
             plan.Slot = plan.LiveSlot == null ? "a" : PublishLayout.Other(plan.LiveSlot);
             plan.SlotPort = plan.Slot == "a" ? port : alt;
+            PlanSlotFiles(plan, facts, requirements, hostFrontendUrl);
             plan.NewState = new PublishState
             {
                 Current = plan.ReleaseId,
@@ -265,11 +282,82 @@ namespace UberspaceFlask.Core.Releases
             plan.PruneVenvs = venvs;
         }
 
-        static void AddSwitchChanges(PublishPlan plan, PublishSpec spec)
+        /// <summary>
+        /// The slot's uWSGI (the one given, else the venv's: one that pip put there, or will, because the requirements
+        /// name it; else the one on PATH, with the python3 plugin), its uwsgi ini and service ini through their owners,
+        /// sealed like the guide's files, and the URLs of the two health checks. A slot file edited by hand is
+        /// ConfigEditedByHand unless -Force.
+        /// </summary>
+        static void PlanSlotFiles(PublishPlan plan, PublishFacts facts, byte[] requirements, string hostFrontendUrl)
+        {
+            var spec = plan.Spec;
+            string root = facts.Root ?? throw new UberspaceException("ReleaseProbeFailed", FailureKind.InvalidData, $"The probe on {facts.Where} did not say where the publish directory is.", spec.Name);
+            string home = facts.Home ?? HostPaths.Parent(HostPaths.Parent(root)); // root is ~/apps/NAME
+            string venv = root + "/venvs/" + plan.VenvKey;
+            bool venvUwsgi = plan.VenvReused ? facts.VenvsWithUwsgi.Contains(plan.VenvKey) : NamesUwsgi(requirements) || string.IsNullOrEmpty(facts.SystemUwsgi);
+            var (uwsgi, plugins) = UwsgiIni.Choose(spec.UwsgiPath == null ? null : facts.ExplicitUwsgi, facts.ExplicitUwsgiRuns, venv,
+                venvUwsgi ? venv + "/bin/uwsgi" : null, facts.SystemUwsgi, spec.Plugins, facts.Where, "Add uwsgi to the requirements or give -UwsgiPath.");
+            plan.SlotUwsgi = uwsgi;
+            plan.SlotPlugins = plugins;
+
+            string slotIni = UwsgiIni.RenderSlot(spec.Name, plan.Slot, plan.ReleaseId, root, venv, plan.Entry, spec.WebPath, plan.SlotPort, spec.Processes, spec.Threads, plugins);
+            plan.SlotIni = new FileChange(root + "/" + PublishLayout.SlotIniName(plan.Slot), slotIni, Earlier(facts.SlotInis, plan.Slot), spec.Force);
+            string service = PublishLayout.SlotService(spec.Name, plan.Slot);
+            string servicePath = ServiceIni.PathFor(home, service);
+            plan.SlotService = new FileChange(servicePath, SlotService(home, root, service, plan.Slot, uwsgi, true), Earlier(facts.SlotServices, plan.Slot), spec.Force);
+            plan.SlotServiceIdle = GeneratedFile.Seal(SlotService(home, root, service, plan.Slot, uwsgi, false), servicePath);
+            if (plan.LiveSlot != null && plan.LiveSlot != plan.Slot)
+            {
+                string old = PublishLayout.SlotService(spec.Name, plan.LiveSlot);
+                plan.OldSlotServiceIdle = new FileChange(ServiceIni.PathFor(home, old), SlotService(home, root, old, plan.LiveSlot, uwsgi, false),
+                    Earlier(facts.SlotServices, plan.LiveSlot), spec.Force);
+            }
+            foreach (var file in new[] { plan.SlotIni, plan.SlotService, plan.OldSlotServiceIdle })
+                if (file != null && file.HandEdited && !spec.Force) throw file.EditedByHand();
+
+            plan.HealthUrlPath = (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
+            string frontend = spec.FrontendUrl ?? (string.IsNullOrEmpty(hostFrontendUrl) ? null : hostFrontendUrl.TrimEnd('/'))
+                ?? "https://" + (spec.Domain ?? HostPaths.FileName(home) + ".uber.space");
+            plan.FrontendHealthUrl = frontend + plan.HealthUrlPath;
+        }
+
+        static string SlotService(string home, string root, string service, string slot, string uwsgi, bool live) =>
+            ServiceIni.Render(home, service, root, uwsgi, PublishLayout.SlotIniName(slot), 5, live);
+
+        /// <summary>Whether a requirements file installs uWSGI itself (a line naming the package uwsgi).</summary>
+        public static bool NamesUwsgi(byte[] requirements)
+        {
+            if (requirements == null) return false;
+            foreach (var raw in new UTF8Encoding(false).GetString(requirements).Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length < 5 || !line.StartsWith("uwsgi", StringComparison.OrdinalIgnoreCase)) continue;
+                if (line.Length == 5 || !(char.IsLetterOrDigit(line[5]) || line[5] == '-' || line[5] == '_' || line[5] == '.')) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// A slot file as the probe saw it. One an earlier version of the module wrote (its header, no seal) counts as
+        /// the module's own, so upgrading does not turn every slot file into a hand edit.
+        /// </summary>
+        static HostFile Earlier(Dictionary<string, HostFile> files, string slot)
+        {
+            if (!files.TryGetValue(slot, out var f) || f == null) return HostFile.Missing;
+            if (f.Exists && !f.IsLink && f.Text != null && !GeneratedFile.IsUntouched(f.Text)
+                && f.Text.StartsWith("# Written by UberspaceFlask's Publish-FlaskApp", StringComparison.Ordinal))
+                return new HostFile(true, false, GeneratedFile.Seal(f.Text, "slot.ini"));
+            return f;
+        }
+
+        static void AddSlotChanges(PublishPlan plan, PublishSpec spec)
         {
             string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
-            plan.Changes.Add(new Change("Start slot", $"{slotService} on port {plan.SlotPort} with release {plan.ReleaseId}, then wait for {spec.HealthPath} to answer 2xx/3xx"));
-            plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot"));
+            plan.Changes.AddRange(FileChange.Changes(new[] { plan.SlotIni, plan.SlotService }));
+            plan.Changes.Add(new Change("Start slot", $"{slotService} on port {plan.SlotPort} with release {plan.ReleaseId} ({plan.SlotUwsgi}), then wait for {plan.HealthUrlPath} to answer 2xx/3xx"));
+            plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot, then check " + plan.FrontendHealthUrl));
+            if (plan.OldSlotServiceIdle != null)
+                plan.Changes.AddRange(FileChange.Changes(new[] { plan.OldSlotServiceIdle }));
             if (plan.LiveSlot != null)
                 plan.Changes.Add(new Change("Stop slot", $"{PublishLayout.SlotService(spec.Name, plan.LiveSlot)} on port {plan.LivePort} (release {plan.CurrentId}), {spec.GraceSeconds} s after the switch"));
             foreach (var id in plan.Prune) plan.Changes.Add(new Change("Remove release", $"{plan.Facts.Root ?? spec.Root}/releases/{id}"));

@@ -24,6 +24,16 @@ namespace UberspaceFlask.Core.Releases
         public bool LockIsCleanup { get; set; }
         public List<ReleaseInfo> Releases { get; set; } = new List<ReleaseInfo>();
         public HashSet<string> Venvs { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>The complete venvs that hold a uWSGI of their own.</summary>
+        public HashSet<string> VenvsWithUwsgi { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>The uWSGI on PATH; null for none.</summary>
+        public string SystemUwsgi { get; set; }
+        /// <summary>-UwsgiPath resolved on the host, and whether it is an executable file.</summary>
+        public string ExplicitUwsgi { get; set; }
+        public bool ExplicitUwsgiRuns { get; set; }
+        /// <summary>Each slot's uwsgi ini and service ini as they are now ("a", "b").</summary>
+        public Dictionary<string, HostFile> SlotInis { get; set; } = new Dictionary<string, HostFile>(StringComparer.Ordinal);
+        public Dictionary<string, HostFile> SlotServices { get; set; } = new Dictionary<string, HostFile>(StringComparer.Ordinal);
         /// <summary>SHA-256 of the secrets file; "" when there is none.</summary>
         public string SecretsHash { get; set; } = "";
         /// <summary>The current release's manifest: path to hash.</summary>
@@ -38,9 +48,9 @@ namespace UberspaceFlask.Core.Releases
 
     public static class PublishProbe
     {
-        public static PublishFacts Run(HostShell shell, string name, string python)
+        public static PublishFacts Run(HostShell shell, string name, string python, string uwsgiPath = null)
         {
-            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, python }, TimeSpan.FromSeconds(60));
+            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, python, uwsgiPath ?? "" }, TimeSpan.FromSeconds(60));
             if (r.ExitStatus != 0) throw r.Failure("ReleaseProbeFailed", "Reading the app's releases", shell.Where);
             return Read(r.Output, name, shell.Where);
         }
@@ -69,7 +79,21 @@ namespace UberspaceFlask.Core.Releases
                 if (ReleaseInfo.IsId(id)) f.Releases.Add(ReleaseInfo.Read(id, o.Text(section)));
             }
             f.Releases = f.Releases.OrderBy(x => x.Id, StringComparer.Ordinal).ToList();
-            foreach (var v in o.Text("venvs").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)) f.Venvs.Add(v);
+            foreach (var line in o.Text("venvs").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
+            {
+                var parts = line.Split(' ');
+                f.Venvs.Add(parts[0]);
+                if (parts.Length > 1 && parts[1] == "uwsgi") f.VenvsWithUwsgi.Add(parts[0]);
+            }
+            var uwsgi = o.Facts("uwsgi");
+            f.SystemUwsgi = uwsgi.TryGetValue("system", out var sys) && sys.Length > 0 ? sys : null;
+            f.ExplicitUwsgi = uwsgi.TryGetValue("explicit", out var ex) && ex.Length > 0 ? ex : null;
+            f.ExplicitUwsgiRuns = uwsgi.TryGetValue("explicitok", out var ok) && ok == "yes";
+            foreach (var slot in new[] { "a", "b" })
+            {
+                f.SlotInis[slot] = o.File("slot-ini:" + slot);
+                f.SlotServices[slot] = o.File("slot-service:" + slot);
+            }
             f.SecretsHash = o.Text("secrets").Trim();
             f.CurrentManifest = ReleaseManifest.Read(o.Text("manifest"));
             foreach (var s in SupervisorStatusParser.Parse(o.Text("status"))) f.Slots[s.Name] = s;

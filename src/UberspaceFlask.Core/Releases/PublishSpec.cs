@@ -12,6 +12,9 @@ namespace UberspaceFlask.Core.Releases
         public static string RootFor(string name) => "~/apps/" + name;
         public static string SlotService(string name, string slot) => name + "-" + slot;
         public static string Other(string slot) => slot == "a" ? "b" : "a";
+        /// <summary>The slot's uwsgi ini in the publish directory (its pidfile beside it: see slot-uwsgi.ini.liquid).</summary>
+        public static string SlotIniName(string slot) => "slot-" + slot + ".ini";
+        public static string SlotPidFile(string root, string slot) => root + "/slot-" + slot + ".pid";
 
         /// <summary>The one error for a publish lock another holds, whoever finds it (plan, publish, undo, prune).</summary>
         public static UberspaceException Locked(string name, string where, string holder) =>
@@ -50,12 +53,14 @@ namespace UberspaceFlask.Core.Releases
         /// <summary>null: python3 for a system uWSGI, none for the venv's.</summary>
         public IReadOnlyList<string> Plugins { get; private set; }
         public int GraceSeconds { get; private set; }
+        /// <summary>Replace a slot file edited by hand (the old content kept as FILE.uf-backup).</summary>
+        public bool Force { get; private set; }
         public string Target => WebBackendList.TargetFor(Domain, WebPath);
 
         public static PublishSpec Create(string name, string projectPath, string entry, string requirements, string python,
             IEnumerable<string> pipArguments, bool systemSitePackages, int? port, int? alternatePort, string webPath, string domain,
             string healthPath, int healthTimeoutSeconds, int processes, int threads, IEnumerable<string> sharedPaths, int keepReleases,
-            string frontendUrl, string uwsgiPath, IEnumerable<string> plugins, int graceSeconds = 2)
+            string frontendUrl, string uwsgiPath, IEnumerable<string> plugins, int graceSeconds = 2, bool force = false)
         {
             var spec = new PublishSpec
             {
@@ -63,7 +68,7 @@ namespace UberspaceFlask.Core.Releases
                 ProjectPath = projectPath,
                 Entry = string.IsNullOrEmpty(entry) ? null : EntryPoint.Validate(entry),
                 Requirements = string.IsNullOrEmpty(requirements) ? null : RelativePath(requirements, "InvalidRequirementsPath"),
-                Python = string.IsNullOrEmpty(python) ? "python3" : InputValidation.HostPath(python, "InvalidPythonPath"),
+                Python = string.IsNullOrEmpty(python) ? "python3" : InputValidation.Python(python),
                 PipArguments = (pipArguments ?? Enumerable.Empty<string>()).Select(InputValidation.PipArgument).ToList(),
                 SystemSitePackages = systemSitePackages,
                 Port = port == null ? (int?)null : InputValidation.Port(port.Value),
@@ -72,14 +77,15 @@ namespace UberspaceFlask.Core.Releases
                 Domain = string.IsNullOrEmpty(domain) ? null : InputValidation.Domain(domain),
                 HealthPath = InputValidation.MountPath(string.IsNullOrEmpty(healthPath) ? "/" : healthPath, "InvalidHealthPath"),
                 HealthTimeoutSeconds = InputValidation.Range(healthTimeoutSeconds, 1, 3600, "InvalidHealthTimeout", "-HealthTimeoutSeconds"),
-                Processes = InputValidation.Range(processes, 1, 64, "InvalidProcesses", "-Processes"),
-                Threads = InputValidation.Range(threads, 0, 256, "InvalidThreads", "-Threads"),
+                Processes = InputValidation.Processes(processes),
+                Threads = InputValidation.Threads(threads),
                 SharedPaths = (sharedPaths ?? Enumerable.Empty<string>()).Select(p => RelativePath(p.TrimEnd('/'), "InvalidSharedPath")).Distinct().ToList(),
                 KeepReleases = InputValidation.Range(keepReleases, 2, 100, "InvalidKeepReleases", "-KeepReleases"),
                 FrontendUrl = string.IsNullOrEmpty(frontendUrl) ? null : InputValidation.FrontendUrl(frontendUrl),
                 UwsgiPath = string.IsNullOrEmpty(uwsgiPath) ? null : InputValidation.HostPath(uwsgiPath, "InvalidUwsgiPath"),
                 Plugins = plugins?.Select(InputValidation.Plugin).ToList(),
                 GraceSeconds = InputValidation.Range(graceSeconds, 0, 60, "InvalidGraceSeconds", "-GraceSeconds"),
+                Force = force,
             };
             spec.Root = PublishLayout.RootFor(spec.Name);
             if (spec.Port != null && spec.AlternatePort == spec.Port)

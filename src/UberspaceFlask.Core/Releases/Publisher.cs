@@ -43,7 +43,7 @@ namespace UberspaceFlask.Core.Releases
         public static string Holder() =>
             $"{Environment.UserName}@{Environment.MachineName} pid {Process.GetCurrentProcess().Id} since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
 
-        public static PublishResult Apply(HostShell shell, PublishPlan plan, bool breakLock, string hostFrontendUrl = null)
+        public static PublishResult Apply(HostShell shell, PublishPlan plan)
         {
             var spec = plan.Spec;
             var result = new PublishResult
@@ -59,9 +59,8 @@ namespace UberspaceFlask.Core.Releases
                 result.Duration = total.Elapsed;
                 return result;
             }
-            string root = plan.Facts.Root ?? HostPaths.Resolve(shell.Home, spec.Root);
+            string root = plan.Root;
             string phase = "upload";
-            string uwsgi = null; // what seal.sh reported; an undo asks for it in the slot step
             bool slotStarted = false;
             string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
             var sw = Stopwatch.StartNew();
@@ -71,25 +70,25 @@ namespace UberspaceFlask.Core.Releases
                 if (!plan.IsUndo)
                 {
                     shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
-                    Stage(shell, plan, root, breakLock, result);
+                    Stage(shell, plan, root, result);
                     Done("upload");
                     phase = "import-gate";
                     shell.Log.Progress("Publish " + spec.Name, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
-                    uwsgi = Seal(shell, plan, root, result);
+                    Seal(shell, plan, root, result);
                     Done("venv-and-import-gate");
                 }
                 else
                 {
-                    Lock(shell, root, breakLock, spec);
+                    Lock(shell, root, plan.BreakLock, spec);
                 }
                 phase = "health-gate";
                 shell.Log.Progress("Publish " + spec.Name, $"Starting {slotService} on port {plan.SlotPort}", 60);
                 slotStarted = true;
-                StartSlot(shell, plan, root, result, uwsgi);
+                StartSlot(shell, plan, result);
                 Done("health-gate");
                 phase = "switch";
                 shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
-                Switch(shell, plan, result, hostFrontendUrl);
+                Switch(shell, plan, result);
                 Done("switch");
                 phase = "cleanup";
                 Finish(shell, plan, root, result);
@@ -130,7 +129,7 @@ namespace UberspaceFlask.Core.Releases
         /// the files to hard-link from the current release, the links to check, then the archive of everything new or
         /// changed. One remote command, whatever the number of files or their size.
         /// </summary>
-        static void Stage(HostShell shell, PublishPlan plan, string root, bool breakLock, PublishResult result)
+        static void Stage(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
             var utf8 = new UTF8Encoding(false);
             byte[] manifest = utf8.GetBytes(plan.Manifest);
@@ -156,7 +155,7 @@ namespace UberspaceFlask.Core.Releases
             var timeout = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(total / 100000.0);
             var r = shell.RunScript("releases/stage", new[]
             {
-                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", breakLock ? "break" : "",
+                ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", plan.BreakLock ? "break" : "",
                 ScriptArgument.Of(manifest.Length), ScriptArgument.Of(keep.Length), ScriptArgument.Of(links.Length),
             }, timeout, payload: payload);
             result.FilesUploaded = plan.Upload.Count;
@@ -190,7 +189,7 @@ namespace UberspaceFlask.Core.Releases
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
 
-        static string Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        static void Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
             var spec = plan.Spec;
             var args = new List<ScriptArgument>
@@ -199,14 +198,17 @@ namespace UberspaceFlask.Core.Releases
                 spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
                 string.Join("\n", spec.SharedPaths),
                 ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
-                plan.Entry, spec.HealthPath,
+                plan.Entry, spec.HealthPath, plan.SlotUwsgi,
             };
             args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
             var r = shell.RunScript("releases/seal", args, TimeSpan.FromMinutes(20));
             result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
             switch (r.ExitStatus)
             {
-                case 0: return UwsgiOf(r.Output);
+                case 0: return;
+                case ExitCodes.NoUwsgi:
+                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
+                        $"The venv of release {plan.ReleaseId} on {shell.Where} has no uWSGI at {plan.SlotUwsgi}, and there is none on PATH; nothing that serves was touched. Add uwsgi to the requirements or give -UwsgiPath.", plan.SlotUwsgi);
                 case ExitCodes.Venv:
                     result.LogTail = Tail(r.Output.Text("venv-build"));
                     throw new UberspaceException("VenvBuildFailed", FailureKind.InvalidOperation,
@@ -221,40 +223,22 @@ namespace UberspaceFlask.Core.Releases
             }
         }
 
-        static void StartSlot(HostShell shell, PublishPlan plan, string root, PublishResult result, string reportedUwsgi)
+        static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result)
         {
             var spec = plan.Spec;
-            string home = plan.Facts.Home ?? shell.Home;
             string service = PublishLayout.SlotService(spec.Name, plan.Slot);
-            string venv = root + "/venvs/" + plan.VenvKey;
-            string uwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(home, spec.UwsgiPath)
-                : reportedUwsgi ?? UwsgiOf(shell.RunScript("releases/uwsgi", ScriptArgument.Of(venv)).Output);
-            if (uwsgi == null)
-                throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                    $"No uWSGI was found on {shell.Where}: not in the venv and not on PATH. Add uwsgi to the requirements or give -UwsgiPath.", spec.Name);
-            bool systemUwsgi = !uwsgi.StartsWith(venv + "/", StringComparison.Ordinal);
-            var plugins = spec.Plugins ?? (systemUwsgi ? (IReadOnlyList<string>)new[] { "python3" } : new string[0]);
-            string iniPath = root + "/slot-" + plan.Slot + ".ini";
-            var model = new Dictionary<string, object>
-            {
-                ["name"] = spec.Name, ["slot"] = plan.Slot, ["release_id"] = plan.ReleaseId,
-                ["root"] = root, ["release_path"] = root + "/releases/" + plan.ReleaseId, ["venv_path"] = venv,
-                ["entry"] = plan.Entry, ["secrets_path"] = root + "/secrets", ["shim_path"] = root + "/uf_wsgi.py",
-                ["mount_path"] = spec.WebPath, ["processes"] = spec.Processes, ["threads"] = spec.Threads,
-                ["port"] = plan.SlotPort, ["plugins"] = string.Join(",", plugins),
-            };
-            string ini = "# Written by UberspaceFlask's Publish-FlaskApp; rewritten whenever this slot goes live.\n" + TemplateRenderer.Render("slot-uwsgi.ini", model);
-            plan.SlotUwsgi = uwsgi;
-            string serviceIni = SlotServiceIni(home, root, spec.Name, plan.Slot, uwsgi, true);
-            string healthUrlPath = (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
+            string Content(FileChange f) => f.Kind == ChangeKind.Unchanged ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(f.Content));
             var r = shell.RunScript("releases/slot", new[]
             {
                 ScriptArgument.Of(service), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
-                ScriptArgument.Of(iniPath), ScriptArgument.Content(ini),
-                ScriptArgument.Of(ServiceIni.PathFor(home, service)), ScriptArgument.Content(serviceIni),
-                ScriptArgument.Of(healthUrlPath), ScriptArgument.Of(root + "/slot-" + plan.Slot + ".pid"),
+                ScriptArgument.Of(plan.SlotIni.Path), ScriptArgument.Base64(Content(plan.SlotIni), plan.SlotIni.Content.Length), plan.SlotIni.BackupPath ?? "",
+                ScriptArgument.Of(plan.SlotService.Path), ScriptArgument.Base64(Content(plan.SlotService), plan.SlotService.Content.Length), plan.SlotService.BackupPath ?? "",
+                plan.SlotService.Kind == ChangeKind.Unchanged ? "restart" : "update",
+                ScriptArgument.Of(plan.HealthUrlPath), ScriptArgument.Of(PublishLayout.SlotPidFile(plan.Root, plan.Slot)),
             }, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60));
             if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {service}", shell.Where);
+            foreach (var f in new[] { plan.SlotIni, plan.SlotService })
+                if (f.BackupPath != null) shell.Log.Warning($"{shell.Where}: the old {f.Path} was kept as {f.BackupPath}.");
             var wait = r.Output.Facts("wait");
             string outcome = wait.TryGetValue("outcome", out var o) ? o : "timeout";
             if (outcome == "ready")
@@ -266,7 +250,7 @@ namespace UberspaceFlask.Core.Releases
             string code = wait.TryGetValue("code", out var c) ? c : "000";
             string why = outcome == "gave-up"
                 ? $"supervisord gave up on {service} ({r.Output.Text("status").Trim()})"
-                : $"{healthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(code == "000" ? "none" : code)})";
+                : $"{plan.HealthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(code == "000" ? "none" : code)})";
             throw new UberspaceException("HealthGateFailed", FailureKind.InvalidOperation,
                 $"Release {plan.ReleaseId} of {spec.Name} failed its health gate on {shell.Where}: {why}. The live release keeps serving.\n{result.LogTail}", plan.ReleaseId);
         }
@@ -286,26 +270,10 @@ namespace UberspaceFlask.Core.Releases
                 $"{(listeners.Count > 0 ? listeners[0].Line : "no listener")}. Stop that process or publish with other ports (-Port, -AlternatePort).", plan.SlotPort);
         }
 
-        static string UwsgiOf(ScriptOutput output) =>
-            output.Facts("uwsgi").TryGetValue("path", out var p) && p.Length > 0 ? p : null;
-
-        /// <summary>A slot's supervisord program: autostart while it serves, so it comes back after a reboot; idle otherwise.</summary>
-        static string SlotServiceIni(string home, string root, string name, string slot, string uwsgi, bool live)
-        {
-            var model = new Dictionary<string, object>
-            {
-                ["name"] = PublishLayout.SlotService(name, slot), ["directory"] = HostPaths.ForSupervisor(home, root),
-                ["command"] = HostPaths.ForSupervisor(home, uwsgi) + " slot-" + slot + ".ini", ["start_seconds"] = 5,
-                ["autostart"] = live ? "true" : "false",
-            };
-            return "# Written by UberspaceFlask's Publish-FlaskApp: slot " + slot + " of " + name + ".\n" + TemplateRenderer.Render("supervisor.ini", model);
-        }
-
-        static void Switch(HostShell shell, PublishPlan plan, PublishResult result, string hostFrontendUrl)
+        static void Switch(HostShell shell, PublishPlan plan, PublishResult result)
         {
             var spec = plan.Spec;
-            string frontend = spec.FrontendUrl ?? hostFrontendUrl ?? "https://" + (spec.Domain ?? UserOf(plan) + ".uber.space");
-            string url = frontend + (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
+            string url = plan.FrontendHealthUrl;
             var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url) }, TimeSpan.FromSeconds(90));
             if (r.ExitStatus != 0) throw r.Failure("BackendSwitchFailed", "Switching the web backend", shell.Where);
             string problem = null;
@@ -337,20 +305,17 @@ namespace UberspaceFlask.Core.Releases
                 $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}. There was no earlier release to switch back to.", plan.ReleaseId);
         }
 
-        static string UserOf(PublishPlan plan) => HostPaths.FileName(plan.Facts.Home ?? "/user");
-
         static void Finish(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
             var spec = plan.Spec;
-            string old = plan.LiveSlot != null && plan.LiveSlot != plan.Slot ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
-            string home = plan.Facts.Home ?? shell.Home;
-            string oldIni = old.Length > 0 ? SlotServiceIni(home, root, spec.Name, plan.LiveSlot, plan.SlotUwsgi, false) : "";
+            string old = plan.OldSlotServiceIdle != null ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
+            var idle = plan.OldSlotServiceIdle;
             shell.RunScriptChecked("releases/finish", "ReleaseRecordFailed", "Recording the new current release", new[]
             {
                 ScriptArgument.Of(root), ScriptArgument.Content(plan.NewState.Render()), plan.ReleaseId, ScriptArgument.Content(plan.Info.With(ReleaseStatus.Good).Render()),
                 old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
-                old.Length > 0 ? ServiceIni.PathFor(home, old) : "", ScriptArgument.Content(oldIni),
-                ScriptArgument.Script(HostScript.Get("releases/cleanup")),
+                idle?.Path ?? "", ScriptArgument.Content(idle?.Content ?? ""),
+                ScriptArgument.Script(HostScript.Get("releases/cleanup")), idle?.BackupPath ?? "",
             });
             if (old.Length > 0 || plan.Prune.Count > 0 || plan.PruneVenvs.Count > 0)
                 shell.Log.Verbose($"[{shell.Where}] the cleanup runs on: {(old.Length > 0 ? $"{old} stops after {spec.GraceSeconds} s, then " : "")}old releases are pruned; it holds the publish lock until it is done (see {root}/cleanup.log).");
@@ -362,10 +327,9 @@ namespace UberspaceFlask.Core.Releases
             try
             {
                 string info = plan.IsUndo || phase == "upload" ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(plan.Info.With(ReleaseStatus.Failed, phase).Render()));
-                string home = plan.Facts.Home ?? shell.Home;
-                string idleIni = startedSlot != null && plan.SlotUwsgi != null ? SlotServiceIni(home, root, plan.Spec.Name, plan.Slot, plan.SlotUwsgi, false) : null;
+                string idleIni = startedSlot != null ? plan.SlotServiceIdle : null;
                 Unlock(shell, root, plan.IsUndo ? null : plan.ReleaseId, startedSlot, info,
-                    idleIni == null ? null : ServiceIni.PathFor(home, startedSlot), idleIni);
+                    idleIni == null ? null : plan.SlotService.Path, idleIni);
             }
             catch (UberspaceException ex)
             {
@@ -375,7 +339,7 @@ namespace UberspaceFlask.Core.Releases
 
         static void Unlock(HostShell shell, string root, string releaseId, string slotService, string infoBase64, string idleIniPath = null, string idleIni = null)
         {
-            shell.RunScriptChecked("releases/unlock", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
+            shell.RunScriptChecked("releases/abandon", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
             {
                 ScriptArgument.Of(root), releaseId ?? "", slotService ?? "", ScriptArgument.Base64(infoBase64 ?? "", infoBase64 == null ? 0 : infoBase64.Length * 3 / 4),
                 idleIniPath ?? "", idleIni == null ? ScriptArgument.Of("") : ScriptArgument.Content(idleIni),

@@ -18,6 +18,7 @@ uf_exit() {
 	upload) exit 7 ;;
 	no-space) exit 8 ;;
 	not-found) exit 9 ;;
+	no-uwsgi) exit 10 ;;
 	esac
 	exit 1
 }
@@ -347,15 +348,4 @@ show_uwsgi_facts() {
 	fi
 	fact system "$(command -v uwsgi)"
 	show_file uwsgi-ini "$uf_app/$6"
-}
-
-# The uWSGI that serves a published release, in the section "uwsgi": the venv's own when pip installed one, else the
-# one on PATH. $1 the venv directory.
-show_uwsgi() {
-	section uwsgi
-	if [ -x "$1/bin/uwsgi" ]; then
-		fact path "$1/bin/uwsgi"
-	else
-		fact path "$(command -v uwsgi)"
-	fi
 }

@@ -25,15 +25,22 @@ namespace UberspaceFlask.Core.Supervisor
 
         public static string PathFor(string home, string name) => HostPaths.Combine(home, Directory + "/" + name + ".ini");
 
-        public static string Render(string home, string name, string appPath, string uwsgiPath, int startSeconds, string templateDirectory)
+        public static string Render(string home, string name, string appPath, string uwsgiPath, int startSeconds, string templateDirectory) =>
+            Render(home, name, appPath, uwsgiPath, Uwsgi.UwsgiIni.FileName, startSeconds, true, templateDirectory);
+
+        /// <summary>
+        /// A program that runs uWSGI with iniFile in directory. A published app's idle slot says autostart=false, so a
+        /// reboot starts only the live one.
+        /// </summary>
+        public static string Render(string home, string name, string directory, string uwsgiPath, string iniFile, int startSeconds, bool autostart, string templateDirectory = null)
         {
             var model = new Dictionary<string, object>
             {
                 ["name"] = name,
-                ["directory"] = HostPaths.ForSupervisor(home, appPath),
-                ["command"] = HostPaths.ForSupervisor(home, uwsgiPath) + " " + Uwsgi.UwsgiIni.FileName,
+                ["directory"] = HostPaths.ForSupervisor(home, directory),
+                ["command"] = HostPaths.ForSupervisor(home, uwsgiPath) + " " + iniFile,
                 ["start_seconds"] = startSeconds,
-                ["autostart"] = "true",
+                ["autostart"] = autostart ? "true" : "false",
             };
             return TemplateRenderer.Render("supervisor.ini", model, templateDirectory);
         }

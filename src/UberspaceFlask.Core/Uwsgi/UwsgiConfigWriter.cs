@@ -42,8 +42,8 @@ namespace UberspaceFlask.Core.Uwsgi
                 VenvPath = venvPath == null ? null : InputValidation.HostPath(venvPath),
                 Port = InputValidation.Port(port),
                 MountPath = InputValidation.MountPath(mountPath ?? "/"),
-                Processes = InputValidation.Range(processes, 1, 64, "InvalidProcessCount", "-Processes (an Uberspace account has 1.5 GB of RAM; 1 or 2 is usual)"),
-                Threads = InputValidation.Range(threads, 0, 256, "InvalidThreadCount", "-Threads (0 means uWSGI's default of no extra threads)"),
+                Processes = InputValidation.Processes(processes),
+                Threads = InputValidation.Threads(threads),
                 Plugins = plugins?.Select(InputValidation.Plugin).ToList(),
                 UwsgiPath = uwsgiPath == null ? null : InputValidation.HostPath(uwsgiPath, "InvalidUwsgiPath"),
                 TemplateDirectory = TemplateRenderer.ValidateOverrideDirectory(templateDirectory),
@@ -139,30 +139,11 @@ namespace UberspaceFlask.Core.Uwsgi
                 Port = spec.Port,
                 MountPath = spec.MountPath,
             };
-            bool systemUwsgi;
-            if (spec.UwsgiPath != null)
-            {
-                if (!facts.ExplicitUwsgiRuns)
-                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                        $"'{facts.ExplicitUwsgi}' is not an executable file on {facts.Where}.", facts.ExplicitUwsgi);
-                plan.UwsgiPath = facts.ExplicitUwsgi;
-                systemUwsgi = plan.VenvPath == null || !plan.UwsgiPath.StartsWith(plan.VenvPath + "/", StringComparison.Ordinal);
-            }
-            else if (facts.HasVenvUwsgi)
-            {
-                plan.UwsgiPath = facts.VenvPath + "/bin/uwsgi";
-                systemUwsgi = false;
-            }
-            else if (facts.SystemUwsgi != null)
-            {
-                plan.UwsgiPath = facts.SystemUwsgi;
-                systemUwsgi = true;
-            }
-            else
-                throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                    $"No uWSGI was found on {facts.Where}: not in the venv and not on PATH. Install it into the venv (New-FlaskApp -Package flask,uwsgi) or give -UwsgiPath.", facts.AppPath);
-
-            plan.Plugins = spec.Plugins ?? (systemUwsgi ? new[] { "python3" } : new string[0]);
+            var (uwsgi, plugins) = UwsgiIni.Choose(spec.UwsgiPath == null ? null : facts.ExplicitUwsgi, facts.ExplicitUwsgiRuns, plan.VenvPath,
+                facts.HasVenvUwsgi ? facts.VenvPath + "/bin/uwsgi" : null, facts.SystemUwsgi, spec.Plugins, facts.Where,
+                "Install it into the venv (New-FlaskApp -Package flask,uwsgi) or give -UwsgiPath.");
+            plan.UwsgiPath = uwsgi;
+            plan.Plugins = plugins;
             string content = UwsgiIni.Render(plan.Name, plan.AppPath, plan.VenvPath, spec.EntryModule, plan.MountPath, spec.Port,
                 spec.Processes, spec.Threads, plan.Plugins, spec.TemplateDirectory);
             plan.Ini = new FileChange(UwsgiIni.PathIn(plan.AppPath), content, facts.Ini, spec.Force);
@@ -172,11 +153,7 @@ namespace UberspaceFlask.Core.Uwsgi
             return plan;
         }
 
-        public static UberspaceException EditedByHand(FileChange file) =>
-            new UberspaceException("ConfigEditedByHand", FailureKind.ResourceExists,
-                $"{file.Path} was changed since UberspaceFlask wrote it" + (file.Existing.IsLink ? " (it is a symbolic link)" : "") +
-                ", so it is left as it is. Move your change into a template (-TemplatePath), or use -Force to replace it; the old content is then kept as " +
-                file.Path + ".uf-backup.", file.Path);
+        public static UberspaceException EditedByHand(FileChange file) => file.EditedByHand();
 
         public static void Apply(HostShell shell, UwsgiPlan plan)
         {

@@ -45,6 +45,46 @@ namespace UberspaceFlask.Core.Uwsgi
             return TemplateRenderer.Render("uwsgi.ini", model, templateDirectory);
         }
 
+        /// <summary>
+        /// A published app's slot: the release, its venv and the WSGI shim that reads the secrets, on the slot's port,
+        /// with its pidfile beside the slot's ini in the publish directory.
+        /// </summary>
+        public static string RenderSlot(string name, string slot, string releaseId, string root, string venvPath, string entry,
+            string mountPath, int port, int processes, int threads, IEnumerable<string> plugins)
+        {
+            var model = new Dictionary<string, object>
+            {
+                ["name"] = name, ["slot"] = slot, ["release_id"] = releaseId,
+                ["root"] = root, ["release_path"] = root + "/releases/" + releaseId, ["venv_path"] = venvPath,
+                ["entry"] = entry, ["secrets_path"] = root + "/secrets", ["shim_path"] = root + "/uf_wsgi.py",
+                ["mount_path"] = mountPath, ["processes"] = processes, ["threads"] = threads,
+                ["port"] = port, ["plugins"] = string.Join(",", plugins),
+            };
+            return TemplateRenderer.Render("slot-uwsgi.ini", model);
+        }
+
+        /// <summary>
+        /// Which uWSGI runs an app, and with which plugins: the one given, else the venv's, else the one on PATH (a
+        /// system uWSGI loads Python as the python3 plugin unless plugins are given). hint says how to get one.
+        /// </summary>
+        public static (string Path, IReadOnlyList<string> Plugins) Choose(string explicitPath, bool explicitRuns, string venvPath, string venvUwsgi,
+            string systemUwsgi, IReadOnlyList<string> plugins, string where, string hint)
+        {
+            string path;
+            bool system;
+            if (explicitPath != null)
+            {
+                if (!explicitRuns)
+                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled, $"'{explicitPath}' is not an executable file on {where}.", explicitPath);
+                path = explicitPath;
+                system = venvPath == null || !path.StartsWith(venvPath + "/", StringComparison.Ordinal);
+            }
+            else if (venvUwsgi != null) { path = venvUwsgi; system = false; }
+            else if (!string.IsNullOrEmpty(systemUwsgi)) { path = systemUwsgi; system = true; }
+            else throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled, $"No uWSGI was found on {where}: not in the venv and not on PATH. {hint}", where);
+            return (path, plugins ?? (system ? new[] { "python3" } : new string[0]));
+        }
+
         /// <summary>Reads the [uwsgi] section's settings; the first value of a key wins, as the module writes each once.</summary>
         public static UwsgiSettings Read(string text)
         {

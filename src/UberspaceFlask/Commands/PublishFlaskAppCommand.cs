@@ -104,6 +104,10 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter BreakLock { get; set; }
 
+        /// <summary>Replace a slot's uwsgi ini or service ini edited by hand (the old content is kept as FILE.uf-backup).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Session == null || Session.Length == 0) _local = true;
@@ -121,7 +125,7 @@ namespace UberspaceFlask.Commands
                     spec = PublishSpec.Create(Name, ResolveLocalPath(Path), Entry, Requirements, Python, PipArgument, SystemSitePackages,
                         IsBound(nameof(Port)) ? Port : (int?)null, IsBound(nameof(AlternatePort)) ? AlternatePort : (int?)null,
                         WebPath, Domain, HealthPath, HealthTimeoutSeconds, Processes, Threads, SharedPath, KeepReleases, FrontendUrl, UwsgiPath,
-                        IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
+                        IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force);
                     project = ProjectSnapshot.Read(spec);
                 }
                 catch (UberspaceException ex)
@@ -139,15 +143,15 @@ namespace UberspaceFlask.Commands
                 workers.Run(targets, ThrottleLimit, Cancellation, s =>
                 {
                     var shell = OpenShell(s, workers);
-                    var facts = PublishProbe.Run(shell, spec.Name, spec.Python);
-                    return (shell, PublishPlanner.Plan(spec, facts, project, now, BreakLock));
+                    var facts = PublishProbe.Run(shell, spec.Name, spec.Python, spec.UwsgiPath);
+                    return (shell, PublishPlanner.Plan(spec, facts, project, now, BreakLock, s?.FrontendUrl));
                 }, (s, r, error) =>
                 {
                     if (error != null) { Report(error, s); return; }
                     if (r.Item2.Unchanged || ShouldProcessChanges(r.Item2.Changes, r.Item1.Where)) approved.Add((s, r.Item1, r.Item2));
                 });
 
-                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan, BreakLock, a.Session?.FrontendUrl), (a, result, error) =>
+                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan), (a, result, error) =>
                 {
                     if (error != null) { Report(error, a.Session); return; }
                     WriteObject(OutputMapper.Publish(result, a.Session));

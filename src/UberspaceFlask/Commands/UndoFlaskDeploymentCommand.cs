@@ -55,6 +55,10 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter BreakLock { get; set; }
 
+        /// <summary>Replace a slot's uwsgi ini or service ini edited by hand (the old content is kept as FILE.uf-backup).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Name, () =>
@@ -63,17 +67,17 @@ namespace UberspaceFlask.Commands
                     throw new UberspaceException("InvalidReleaseId", FailureKind.InvalidArgument, $"'{InputValidation.Show(ReleaseId)}' is not a release id (see Get-FlaskRelease).", ReleaseId);
                 InputValidation.AppName(Name);
                 var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3");
+                var facts = PublishProbe.Run(shell, Name, "python3", string.IsNullOrEmpty(UwsgiPath) ? null : InputValidation.HostPath(UwsgiPath, "InvalidUwsgiPath"));
                 // Put back the way it was published (the state file says how), unless told otherwise.
                 var st = facts.State;
                 var spec = PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
                     IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
                     IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
                     IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
-                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds);
-                var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock);
+                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force);
+                var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock, Session?.FrontendUrl);
                 if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var result = Publisher.Apply(shell, plan, BreakLock, Session?.FrontendUrl);
+                var result = Publisher.Apply(shell, plan);
                 WriteObject(OutputMapper.Publish(result, Session));
                 if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));
             });

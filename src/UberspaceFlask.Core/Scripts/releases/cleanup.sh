@@ -4,13 +4,13 @@
 # to the publish directory's cleanup.log; a failure here does not undo the deploy.
 # $1 the publish directory (absolute), $2 the old slot's service ('' for none), $3 seconds to wait before stopping
 # it, $4 releases to prune, one id per line, $5 venv keys to remove, one per line, $6 the old slot's service ini
-# path, $7 its idle content (autostart=false) in base64.
+# path, $7 its idle content (autostart=false) in base64, $8 where to keep its old content ('' for nowhere).
 root=$1
 section cleanup
 if [ -n "$2" ]; then
 	sleep "$3"
 	# The ini turns idle (autostart=false); `update` then stops the program and adds it back stopped, in one call.
-	if write_file "$6" "$7" ''; then
+	if write_file "$6" "$7" "$8"; then
 		supervisorctl update "$2" >/dev/null 2>&1 || echo "could not stop $2"
 	else
 		supervisorctl stop "$2" >/dev/null 2>&1 || echo "could not stop $2"

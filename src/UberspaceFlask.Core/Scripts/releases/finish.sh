@@ -4,8 +4,8 @@
 # until it is done: the client need not wait out the grace period.
 # $1 the publish directory, $2 the new state in base64, $3 the release id, $4 its info in base64, $5 the old slot's
 # service ('' for none), $6 seconds to wait before stopping it, $7 releases to prune, one id per line, $8 venv keys to
-# remove, one per line, $9 the old slot's service ini path, $10 its idle content (autostart=false), $11 the text of
-# releases/cleanup.sh as sent (lib.sh in front).
+# remove, one per line, $9 the old slot's service ini path, $10 its idle content (autostart=false) in base64, $11 the
+# text of releases/cleanup.sh as sent (lib.sh in front), $12 where to keep the ini's old content ('' for nowhere).
 root=$(host_path "$1")
 write_file "$root/meta/$3.info" "$4" '' || uf_exit failed
 write_file "$root/state" "$2" '' || uf_exit failed
@@ -17,6 +17,6 @@ section cleanup
 printf 'the cleanup after release %s (%s, then pruning), since %s\n' "$3" "${5:+stopping $5 after $6 s}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$root/lock/holder"
 # A session of its own: neither the end of this command nor a dropped connection stops it. (uf_marker: lib.sh's.)
 # shellcheck disable=SC2154
-setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" </dev/null >"$root/cleanup.log" 2>&1 &
+setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" "${12}" </dev/null >"$root/cleanup.log" 2>&1 &
 printf '%s %s\n' "$!" "$(($(date +%s) + $6 + 120))" >"$root/lock/.cleanup.tmp" && mv -f -- "$root/lock/.cleanup.tmp" "$root/lock/cleanup"
 fact pid "$!"

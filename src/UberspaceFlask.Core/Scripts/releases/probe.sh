@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # releases/probe.sh: everything Publish-FlaskApp decides on, in one round trip; changes nothing.
 # $1 the app's publish directory (~/apps/NAME), $2 the app name (its slots are the services NAME-a and NAME-b),
-# $3 the python to build venvs with.
+# $3 the python to build venvs with, $4 a uWSGI binary as given ('' to use the venv's or the one on PATH).
 root=$(host_path "$1")
 name=$2
 start_side_by_side status supervisorctl status "$name-a" "$name-b"
@@ -26,9 +26,24 @@ for info in "$root"/meta/*.info; do
 	cat -- "$info"
 	printf 'size=%s\n' "$(du -sk -- "$root/releases/$(basename -- "$info" .info)" 2>/dev/null | cut -f1)"
 done
+# Complete venvs, each with "uwsgi" after its key when pip put a uWSGI into it.
 section venvs
 for venv in "$root"/venvs/*; do
-	if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then basename -- "$venv"; fi
+	if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
+		if [ -x "$venv/bin/uwsgi" ]; then printf '%s uwsgi\n' "$(basename -- "$venv")"; else basename -- "$venv"; fi
+	fi
+done
+section uwsgi
+fact system "$(command -v uwsgi)"
+if [ -n "$4" ]; then
+	uwsgi=$(host_path "$4")
+	fact explicit "$uwsgi"
+	if [ -f "$uwsgi" ] && [ -x "$uwsgi" ]; then fact explicitok yes; fi
+fi
+# The slots' files, which the plan renders anew and compares (a hand edit is kept unless -Force).
+for slot in a b; do
+	show_file "slot-ini:$slot" "$root/slot-$slot.ini"
+	show_file "slot-service:$slot" "$HOME/etc/services.d/$name-$slot.ini"
 done
 section secrets
 if [ -f "$root/secrets" ]; then sha256sum <"$root/secrets" | cut -c1-64; fi

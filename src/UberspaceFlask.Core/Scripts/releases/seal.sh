@@ -1,11 +1,11 @@
 # shellcheck shell=sh
 # releases/seal.sh: makes or reuses a staged release's venv and runs gate 1: in the venv, import the app and
-# request the health path through a WSGI test client (no network, no service touched). Reports the uWSGI that
-# will serve it (see show_uwsgi).
+# request the health path through a WSGI test client (no network, no service touched). Then checks that the uWSGI
+# the plan chose for the slot is there (uf_exit no-uwsgi otherwise).
 # $1 the publish directory, $2 the release id, $3 the release's info in base64, $4 the python, $5 the venv key,
 # $6 'yes' for --system-site-packages, $7 the requirements file relative to the release ('' for none), $8 the
 # shared directories, one per line, $9 the WSGI shim in base64, $10 the gate program in base64, $11 the entry
-# (module:attr or module:factory()), $12 the health path, then pip's arguments.
+# (module:attr or module:factory()), $12 the health path, $13 the uWSGI the slot runs, then pip's arguments.
 root=$(host_path "$1")
 id=$2
 release="$root/releases/$id"
@@ -28,7 +28,8 @@ system_site=$6
 requirements=$7
 entry=${11}
 health=${12}
-shift 12
+uwsgi=${13}
+shift 13
 section venv
 if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
 	fact reused yes
@@ -55,4 +56,4 @@ status=$?
 section gate-exit
 fact exit "$status"
 [ "$status" -eq 0 ] || uf_exit gate
-show_uwsgi "$venv"
+[ -x "$uwsgi" ] || uf_exit no-uwsgi

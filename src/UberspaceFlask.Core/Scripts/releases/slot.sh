@@ -2,26 +2,28 @@
 # releases/slot.sh: gate 2. Points an idle slot at the release, (re)starts it and waits until the health path answers
 # 2xx or 3xx on the slot's own port; gives up at the timeout or as soon as supervisord gives up on the program.
 # $1 the slot's service name, $2 its port, $3 the timeout in seconds, $4 the slot's uwsgi ini, $5 its content in
-# base64, $6 the service's ini, $7 its content (autostart) in base64, $8 the health path, $9 the slot's pidfile.
+# base64 ('' when it is as planned already), $6 where to keep its old content ('' for nowhere), $7 the service's ini,
+# $8 its content in base64 ('' when unchanged), $9 where to keep its old content, $10 'update' when the service ini
+# changes (supervisord re-adds the program) or 'restart', $11 the health path, $12 the slot's pidfile.
 name=$1
 port=$2
-mkdir -p -- "$(dirname -- "$6")" || exit 1
-write_file "$4" "$5" '' || exit 1
-# An idle slot's service says autostart=false; this one says true. When the service ini changes, `update` re-adds the
-# program (stopping the old process); it is then started with the uwsgi ini just written. Otherwise it is restarted.
-if printf '%s' "$7" | base64 -d | cmp -s - "$6"; then
+mkdir -p -- "$(dirname -- "$7")" || uf_exit failed
+if [ -n "$5" ]; then write_file "$4" "$5" "$6" || uf_exit failed; fi
+if [ -n "$8" ]; then write_file "$7" "$8" "$9" || uf_exit failed; fi
+# A changed service ini: `update` re-adds the program (stopping the old process), which is then started with the uwsgi
+# ini just written. Otherwise the program is stopped and started. supervisord does not always autostart a group
+# re-added at once; a start of a started program does nothing.
+if [ "${10}" = update ]; then
+	supervisorctl update "$name" >/dev/null 2>&1 || exit 2
+else
 	case $(supervisorctl status "$name" 2>&1) in
 	*" RUNNING"* | *" STARTING"* | *" BACKOFF"*) supervisorctl stop "$name" >/dev/null 2>&1 ;;
 	esac
-	supervisorctl start "$name" >/dev/null 2>&1 &
-	starter=$!
-else
-	write_file "$6" "$7" '' || exit 1
-	supervisorctl update "$name" >/dev/null 2>&1 || exit 2
-	# supervisord does not always autostart a group re-added at once; a start of a started program does nothing.
-	supervisorctl start "$name" >/dev/null 2>&1 &
-	starter=$!
 fi
+supervisorctl start "$name" >/dev/null 2>&1 &
+starter=$!
+health=${11}
+pidfile=${12}
 deadline=$(($(date +%s) + $3))
 round=0
 outcome=timeout
@@ -40,7 +42,7 @@ while [ "$(date +%s)" -le "$deadline" ]; do
 		fi ;;
 		esac
 	fi
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port$8" 2>/dev/null) || code=000
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port$health" 2>/dev/null) || code=000
 	case $code in
 	2?? | 3??)
 		outcome=ready
@@ -57,7 +59,7 @@ fact code "$code"
 show_supervisor_status "$name"
 # Who answered: the port's listeners and uWSGI's master pid, so a stray process on the port is not taken for the app.
 section master
-fact pid "$(head -c 20 "$9" 2>/dev/null | tr -cd '0-9')"
+fact pid "$(head -c 20 "$pidfile" 2>/dev/null | tr -cd '0-9')"
 show_listeners
 if [ "$outcome" != ready ]; then
 	section log-tail

@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# releases/unlock.sh: after a failed publish. Stops the slot that was being started (its ini turned idle again, so
+# releases/abandon.sh: after a failed publish. Stops the slot that was being started (its ini turned idle again, so
 # supervisord does not start it after a reboot), marks the release failed, drops the staging directory and frees the
 # lock. $1 the publish directory, $2 the release id ('' for none), $3 the slot's service ('' for none), $4 the
 # release's info in base64 ('' to leave it), $5 the slot's service ini ('' for none), $6 its idle content in base64.
