@@ -84,7 +84,10 @@ Describe 'The guide, piped: New-FlaskApp | New-UwsgiConfig | Register-Supervisor
     }
 
     It 'leaves the service RUNNING under the account''s supervisord' {
-        (Invoke-AsAccountNative -Command 'supervisorctl status flask').Text | Should -Match '^flask\s+RUNNING\s+pid \d+'
+        # Register returns as soon as the app answers; supervisord says RUNNING once startsecs (1 s here) are over.
+        $deadline = (Get-Date).AddSeconds(5)
+        do { $status = (Invoke-AsAccountNative -Command 'supervisorctl status flask').Text } while ($status -match 'STARTING' -and (Get-Date) -lt $deadline)
+        $status | Should -Match '^flask\s+RUNNING\s+pid \d+'
     }
 
     It 'creates static/ (not the guide''s style/), templates/, app.py and the venv' {

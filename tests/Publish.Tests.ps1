@@ -49,6 +49,21 @@ Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -P
 "@
         (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
     }
+    # Requests through the frontend every 20 ms until stopped; Stop-RequestLoop returns every status code seen.
+    function script:Start-RequestLoop {
+        $codes = Join-Path $work ("codes-" + [guid]::NewGuid().ToString('N')); $stop = "$codes.stop"
+        $loopScript = "$codes.sh"
+        Set-Content $loopScript "while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 '$(Get-SandboxFrontendUrl)/' >> '$codes'; sleep 0.02; done"
+        $p = Start-Process bash -PassThru -ArgumentList $loopScript
+        Start-Sleep -Milliseconds 300
+        [pscustomobject]@{ Process = $p; Codes = $codes; Stop = $stop }
+    }
+    function script:Stop-RequestLoop($Loop) {
+        Start-Sleep -Milliseconds 300
+        New-Item $Loop.Stop | Out-Null
+        $Loop.Process.WaitForExit(10000) | Out-Null
+        @(Get-Content $Loop.Codes)
+    }
     # The cleanup after a publish (old slot stopped after the grace period, pruning) runs on after Publish-FlaskApp
     # returns and holds the lock meanwhile: tests that look at the old slot or the lock wait for it first.
     function script:Wait-Cleanup([string] $App = 'shop') {
@@ -354,14 +369,55 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         (Get-FlaskRelease -Name shop -Session $s | Where-Object ReleaseId -eq $r.ReleaseId).Status | Should -Be 'failed'
     }
 
+    It 'a switch killed on the host (kill -9, as the OOM killer would) sets the backend back before it stops anything' {
+        Set-Version '10b'
+        $st = Get-State | ConvertFrom-StringData
+        $livePort = if ($st.slot -eq 'a') { $st.port } else { $st.'alternate-port' }
+        $loop = Start-RequestLoop
+        try {
+            $job = Start-ThreadJob -ScriptBlock {
+                param($module, $p)
+                Import-Module $module
+                Publish-FlaskApp @p -ErrorAction SilentlyContinue -ErrorVariable e
+                $e | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } }
+            } -ArgumentList $env:UF_MODULE_PATH, $publish
+            # The moment: `uberspace web backend set` runs for the account; its whole process group is killed.
+            $deadline = (Get-Date).AddSeconds(60); $set = $null
+            while (-not $set -and (Get-Date) -lt $deadline) {
+                $set = (& pgrep -u isabell -f 'uberspace web backend set / --http' | Select-Object -First 1)
+                if (-not $set) { Start-Sleep -Milliseconds 5 }
+            }
+            $set | Should -Not -BeNullOrEmpty
+            $group = (& ps -o pgid= -p $set).Trim()
+            & kill -KILL -- "-$group"
+            $out = @($job | Wait-Job -Timeout 120 | Receive-Job)
+        } finally { $codes = Stop-RequestLoop $loop }
+        $codes | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
+        $result = $out | Where-Object { $_ -is [UberspaceFlask.FlaskPublishResult] }
+        $error1 = $out | Where-Object { $_.PSObject.Properties['Id'] } | Select-Object -First 1
+        $result.Status | Should -Be 'RolledBack'
+        $error1.Id | Should -Be 'SwitchRolledBack,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $error1.Message | Should -Match 'killed by signal 9'
+        $error1.Message | Should -Match "set back to port $livePort"
+        Get-Shown | Should -Be '7'
+        (Get-WebBackend -Session $s | Where-Object Path -eq '/').Port | Should -Be $livePort
+        # The next publish converges: the release goes live, one slot runs, the lock is free.
+        $r = Publish-FlaskApp @publish -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        Get-Shown | Should -Be '10b'
+        Wait-Cleanup
+        @((Invoke-AsAccountNative -Command 'supervisorctl status shop-a shop-b').Text -split "`n" | Where-Object { $_ -match 'RUNNING|STARTING' }).Count | Should -Be 1
+        Test-Path "$root/lock" | Should -BeFalse
+    }
+
     It '-WebPath serves an app under a sub-path, mounted in uWSGI' {
         $p = $publish.Clone(); $p.Name = 'shopsub'; $p.WebPath = '/sub'
         $r = Publish-FlaskApp @p -Port 10520 -ErrorAction Stop
         $r.Status | Should -Be 'Deployed'
-        (Get-SandboxPage -Path '/sub/').Content | Should -Match 'Shop v10</h1>'
+        (Get-SandboxPage -Path '/sub/').Content | Should -Match 'Shop v10b</h1>'
         (Get-SandboxPage -Path '/sub/').Content | Should -Match 'href="/sub/static/shop.css"'
         (Get-SandboxPage -Path '/sub/static/shop.css').StatusCode | Should -Be 200
-        Get-Shown | Should -Be '7'
+        Get-Shown | Should -Be '10b'
     }
 
     It 'without -Session it publishes on the machine it runs on, the same releases and the same gates' {

@@ -244,6 +244,15 @@ Describe 'The publish plan' {
             $script:infos = @((Info $id1 -Venv $venv), (Info $id2 -Key $key -Venv $venv))
             $script:serving = @{ Status = "shop-a                           RUNNING   pid 7, uptime 0:10:00`nshop-b                           STOPPED   Not started"; Backends = "/ http:10500 => OK, listening: PID 7, uwsgi`n" }
         }
+        It 'when the backend points at the slot the state calls idle and it runs (a switch cut off), that slot is left alone' {
+            $swapped = @{ Status = "shop-a                           RUNNING   pid 7, uptime 0:10:00`nshop-b                           RUNNING   pid 8, uptime 0:00:10"; Backends = "/ http:10501 => OK, listening: PID 8, uwsgi`n" }
+            $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv @swapped) $snapshot
+            $plan.Unchanged | Should -BeFalse
+            $plan.LiveSlot | Should -Be 'b'
+            $plan.Slot | Should -Be 'a'
+            $plan.SlotPort | Should -Be 10500
+            $plan.NewState.Slot | Should -Be 'a'
+        }
         It 'the same project again is Unchanged' {
             $plan = Plan $spec (New-Facts -State $state -Infos $infos -Manifest $manifest -Venvs $venv @serving) $snapshot
             $plan.Unchanged | Should -BeTrue

@@ -89,6 +89,8 @@ namespace UberspaceFlask.Core.Releases
         public string HealthUrlPath { get; set; }
         public string FrontendHealthUrl { get; set; }
         public string LiveSlot { get; set; }
+        /// <summary>The backend points at the slot the state calls idle, and it runs: the live slot was read from the backend.</summary>
+        public bool LiveFromBackend { get; set; }
         public int? LivePort { get; set; }
         public PublishState NewState { get; set; }
         public List<string> Prune { get; set; } = new List<string>();
@@ -235,20 +237,36 @@ namespace UberspaceFlask.Core.Releases
             return (prune, venvs);
         }
 
+        /// <summary>
+        /// The live slot is the state file's, unless the backend points at the other slot's port and that slot runs (a
+        /// switch whose outcome was not known): then that one serves, and the new release goes to the state's slot, so
+        /// a publish never restarts the slot the site is served from.
+        /// </summary>
         static void Live(PublishPlan plan, PublishFacts facts, PublishSpec spec)
         {
             plan.CurrentId = facts.Release(facts.State.Current) != null ? facts.State.Current : null;
             plan.LiveSlot = plan.CurrentId != null && (facts.State.Slot == "a" || facts.State.Slot == "b") ? facts.State.Slot : null;
             plan.LivePort = plan.LiveSlot == null ? null : facts.State.PortOf(plan.LiveSlot);
+            if (plan.LiveSlot == null) return;
+            string other = PublishLayout.Other(plan.LiveSlot);
+            int? otherPort = facts.State.PortOf(other);
+            if (!WebBackendList.PointsAt(facts.Backends, spec.Domain, spec.WebPath, plan.LivePort)
+                && WebBackendList.PointsAt(facts.Backends, spec.Domain, spec.WebPath, otherPort)
+                && SupervisorState.IsUp(facts.SlotState(other, spec.Name)))
+            {
+                plan.LiveSlot = other;
+                plan.LivePort = otherPort;
+                plan.LiveFromBackend = true;
+            }
         }
 
         /// <summary>The live slot runs and the backend points at its port: nothing to do when the release is the same.</summary>
         static bool IsServing(PublishPlan plan, PublishFacts facts, PublishSpec spec)
         {
-            if (plan.LiveSlot == null || plan.LivePort == null) return false;
+            // A slot the backend found serving in place of the state's runs a release the state does not name.
+            if (plan.LiveSlot == null || plan.LivePort == null || plan.LiveFromBackend) return false;
             if (!SupervisorState.IsUp(facts.SlotState(plan.LiveSlot, spec.Name))) return false;
-            var entry = facts.Backends.FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.WebPath));
-            return entry != null && entry.Kind == "http" && entry.Port == plan.LivePort;
+            return WebBackendList.PointsAt(facts.Backends, spec.Domain, spec.WebPath, plan.LivePort);
         }
 
         static void CheckLock(PublishSpec spec, PublishFacts facts, bool breakLock)

@@ -62,6 +62,7 @@ namespace UberspaceFlask.Core.Releases
             string root = plan.Root;
             string phase = "upload";
             bool slotStarted = false;
+            bool slotMayServe = false; // once the switch ran, the new slot may be what the backend points at
             string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
             var sw = Stopwatch.StartNew();
             void Done(string p) { result.PhaseDurations[p] = sw.Elapsed; sw.Restart(); }
@@ -88,7 +89,8 @@ namespace UberspaceFlask.Core.Releases
                 Done("health-gate");
                 phase = "switch";
                 shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
-                Switch(shell, plan, result);
+                slotMayServe = true;
+                Switch(shell, plan, result, ref slotMayServe);
                 Done("switch");
                 phase = "cleanup";
                 Finish(shell, plan, root, result);
@@ -105,7 +107,8 @@ namespace UberspaceFlask.Core.Releases
                 if (result.Status != PublishOutcome.RolledBack) result.Status = PublishOutcome.Failed;
                 result.FailedPhase = phase;
                 result.Error = ex;
-                if (ex.ErrorId != "PublishLocked") Abandon(shell, plan, root, phase, slotStarted ? slotService : null);
+                // A slot the backend may point at is never stopped: a site served by two slots beats one served by none.
+                if (ex.ErrorId != "PublishLocked") Abandon(shell, plan, root, phase, slotStarted && !slotMayServe ? slotService : null);
             }
             catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
             {
@@ -239,18 +242,19 @@ namespace UberspaceFlask.Core.Releases
             if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {service}", shell.Where);
             foreach (var f in new[] { plan.SlotIni, plan.SlotService })
                 if (f.BackupPath != null) shell.Log.Warning($"{shell.Where}: the old {f.Path} was kept as {f.BackupPath}.");
-            var wait = r.Output.Facts("wait");
-            string outcome = wait.TryGetValue("outcome", out var o) ? o : "timeout";
-            if (outcome == "ready")
+            var wait = ReadyWait.Parse(r.Output, service);
+            if (wait.Ready)
             {
                 CheckPortHolder(r.Output, plan, service, shell.Where);
                 return;
             }
-            result.LogTail = Tail(r.Output.Text("log-tail"));
-            string code = wait.TryGetValue("code", out var c) ? c : "000";
-            string why = outcome == "gave-up"
-                ? $"supervisord gave up on {service} ({r.Output.Text("status").Trim()})"
-                : $"{plan.HealthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(code == "000" ? "none" : code)})";
+            // A port another process holds fails uWSGI's bind: name that process rather than the failed start.
+            if (Web.Listeners.OnPort(Web.Listeners.Parse(r.Output.Text("listeners")), plan.SlotPort).Count > 0)
+                CheckPortHolder(r.Output, plan, service, shell.Where);
+            result.LogTail = Tail(wait.LogTail);
+            string why = wait.Result == "gave-up"
+                ? $"supervisord gave up on {service} ({wait.StatusText})"
+                : $"{plan.HealthUrlPath} on port {plan.SlotPort} did not answer 2xx or 3xx within {spec.HealthTimeoutSeconds} s (last answer: {(wait.Code == "000" ? "none" : wait.Code)})";
             throw new UberspaceException("HealthGateFailed", FailureKind.InvalidOperation,
                 $"Release {plan.ReleaseId} of {spec.Name} failed its health gate on {shell.Where}: {why}. The live release keeps serving.\n{result.LogTail}", plan.ReleaseId);
         }
@@ -270,40 +274,59 @@ namespace UberspaceFlask.Core.Releases
                 $"{(listeners.Count > 0 ? listeners[0].Line : "no listener")}. Stop that process or publish with other ports (-Port, -AlternatePort).", plan.SlotPort);
         }
 
-        static void Switch(HostShell shell, PublishPlan plan, PublishResult result)
+        /// <summary>
+        /// Points the backend at the new slot and confirms it (list and frontend). When that fails in any way, the cut-off
+        /// switch included, the backend is set back to the old slot explicitly and read again; only when it points there
+        /// is the new slot clear to stop (slotMayServe false). Otherwise both keep running and the error says so.
+        /// </summary>
+        static void Switch(HostShell shell, PublishPlan plan, PublishResult result, ref bool slotMayServe)
         {
             var spec = plan.Spec;
             string url = plan.FrontendHealthUrl;
             var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url) }, TimeSpan.FromSeconds(90));
-            if (r.ExitStatus != 0) throw r.Failure("BackendSwitchFailed", "Switching the web backend", shell.Where);
             string problem = null;
-            if (r.Output.Exit("backends-exit") == 127)
+            if (r.ExitStatus != 0)
+                problem = $"the switch was cut off ({Died(r.ExitStatus)}) after '{plan.BackendCommand}', so whether the backend moved is not known";
+            else if (r.Output.Exit("backends-exit") == 127)
                 problem = "the 'uberspace' command was not found (is this an Uberspace 7 host?)";
             else if (r.Output.Exit("change-exit") != 0)
                 problem = $"'{plan.BackendCommand}' failed: {r.Output.Text("change").Trim()}";
             else
             {
-                var entry = WebBackendList.Parse(r.Output.Text("backends")).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.WebPath));
                 string code = r.Output.Facts("frontend").TryGetValue("code", out var c) ? c : "000";
-                if (entry == null || entry.Kind != "http" || entry.Port != plan.SlotPort)
+                if (!WebBackendList.PointsAt(WebBackendList.Parse(r.Output.Text("backends")), spec.Domain, spec.WebPath, plan.SlotPort))
                     problem = $"'uberspace web backend list' does not show {spec.Target} on port {plan.SlotPort} after the switch";
                 else if (!(code.StartsWith("2", StringComparison.Ordinal) || code.StartsWith("3", StringComparison.Ordinal)))
                     problem = $"{url} answered {(code == "000" ? "nothing" : code)} through the frontend after the switch";
             }
             if (problem == null) return;
+            string newSlot = PublishLayout.SlotService(spec.Name, plan.Slot);
             if (plan.LivePort != null)
             {
                 var back = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.LivePort.Value), ScriptArgument.Of("") });
-                bool restored = back.ExitStatus == 0 && back.Output.Exit("change-exit") == 0;
-                if (restored) result.Status = PublishOutcome.RolledBack;
-                throw new UberspaceException(restored ? "SwitchRolledBack" : "SwitchBackFailed", FailureKind.InvalidOperation,
-                    restored
-                        ? $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}; the backend was switched back to port {plan.LivePort} (release {plan.CurrentId})."
-                        : $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}, and switching back to port {plan.LivePort} failed too: {back.Raw.CombinedOutput}", plan.ReleaseId);
+                bool restored = back.ExitStatus == 0 && back.Output.Exit("change-exit") == 0
+                    && WebBackendList.PointsAt(WebBackendList.Parse(back.Output.Text("backends")), spec.Domain, spec.WebPath, plan.LivePort);
+                if (restored)
+                {
+                    slotMayServe = false;
+                    result.Status = PublishOutcome.RolledBack;
+                    throw new UberspaceException("SwitchRolledBack", FailureKind.InvalidOperation,
+                        $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}. The backend was set back to port {plan.LivePort}, " +
+                        $"where release {plan.CurrentId} serves as before, and {newSlot} was stopped. Fix the cause and publish again.", plan.ReleaseId);
+                }
+                throw new UberspaceException("SwitchBackFailed", FailureKind.InvalidOperation,
+                    $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}, and setting the backend back to port {plan.LivePort} " +
+                    $"failed too ({(back.ExitStatus != 0 ? Died(back.ExitStatus) : back.Output.Text("change").Trim())}). Both slots were left running, so the site is served " +
+                    $"whichever port the backend is on; check Get-WebBackend, then publish again: the next publish reads where the backend points.", plan.ReleaseId);
             }
             throw new UberspaceException("SwitchCheckFailed", FailureKind.InvalidOperation,
-                $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}. There was no earlier release to switch back to.", plan.ReleaseId);
+                $"After switching {spec.Name} to release {plan.ReleaseId} on {shell.Where}, {problem}. There was no earlier release to switch back to; " +
+                $"{newSlot} was left running on port {plan.SlotPort}. Check Get-WebBackend and the page, then publish again.", plan.ReleaseId);
         }
+
+        /// <summary>What an exit status says of how a host command ended (128+N: killed by signal N, as sh reports it).</summary>
+        static string Died(int status) =>
+            status > 128 && status < 160 ? $"killed by signal {status - 128}" : $"exit {status}";
 
         static void Finish(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {

@@ -191,6 +191,18 @@ show_backends() {
 	fact exit "$uf_status"
 }
 
+# `uberspace web backend ARGS...` (set or del): its output and exit status in the sections "change" and
+# "change-exit", then the list as it is afterwards (show_backends), in the same round trip. Returns that status.
+change_backend() {
+	section change
+	uberspace web backend "$@" 2>&1
+	uf_change=$?
+	section change-exit
+	fact exit "$uf_change"
+	show_backends
+	return "$uf_change"
+}
+
 # The ini of every supervisord service, each in a section "file:service:NAME".
 show_services() {
 	for uf_ini in "$HOME"/etc/services.d/*.ini; do
@@ -208,12 +220,6 @@ fetch_status() {
 	done
 }
 
-# Whether an HTTP server answers on the port (any status: the app is up). Without curl, never.
-answers_http() {
-	command -v curl >/dev/null 2>&1 || return 1
-	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/"
-}
-
 # `supervisorctl start` waits out startsecs before it returns; started in the background, the wait below can see
 # the app answer long before that. supervisord goes on starting the program when the client is gone.
 # $1 the service name; $2 'restart' to stop it first (stop returns once the old process is gone).
@@ -224,14 +230,16 @@ start_in_background() {
 }
 
 # Waits until the program answers on its port; gives up early when supervisord has given up on it.
-# $1 name, $2 port ('' when unknown: then RUNNING is the sign), $3 timeout in seconds.
-# Reports "ready", "gave-up" or "timeout", the status it stopped on (a fresh one after a timeout), and the port's
-# listeners; after a failure, the end of the program's stderr.
+# $1 name, $2 port ('' when unknown: then RUNNING is the sign), $3 timeout in seconds, $4 a URL path that must answer
+# 2xx or 3xx (a publish's health gate; '' for any answer on /).
+# Reports "ready", "gave-up" or "timeout" and the last HTTP status code, the status it stopped on (a fresh one after a
+# timeout), and the port's listeners; after a failure, the end of the program's stderr.
 wait_ready() {
 	uf_deadline=$(($(date +%s) + $3))
 	uf_round=0
 	uf_outcome=timeout
 	uf_state=
+	uf_code=000
 	while [ "$(date +%s)" -le "$uf_deadline" ]; do
 		# supervisorctl is a Python program (a quarter of a second): ask it every fifth round only.
 		if [ $((uf_round % 5)) -eq 0 ]; then
@@ -254,9 +262,15 @@ wait_ready() {
 			fi ;;
 			esac
 		fi
-		if [ -n "$2" ] && answers_http "$2"; then
-			uf_outcome=ready
-			break
+		if [ -n "$2" ] && command -v curl >/dev/null 2>&1; then
+			uf_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$2${4:-/}" 2>/dev/null) || uf_code=000
+			case ${4:-}:$uf_code in
+			*:000) ;;
+			:* | *:2?? | *:3??)
+				uf_outcome=ready
+				break
+				;;
+			esac
 		fi
 		uf_round=$((uf_round + 1))
 		sleep 0.1
@@ -264,6 +278,7 @@ wait_ready() {
 	if [ -n "${uf_starter:-}" ]; then kill "$uf_starter" 2>/dev/null; fi
 	section wait
 	fact outcome "$uf_outcome"
+	fact code "$uf_code"
 	# The state it stopped on (BACKOFF, say: a fresh look could already show the next STARTING of a retry). When
 	# the app answered but the last look was from before supervisord spawned it, look once more.
 	case $uf_outcome:$uf_state in

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace UberspaceFlask.Core.Web
@@ -90,5 +91,12 @@ namespace UberspaceFlask.Core.Web
         /// <summary>Whether a listed entry is the one for this target (lists show a domain root as "example.org/").</summary>
         public static bool Matches(WebBackendEntry e, string domain, string path) =>
             string.Equals(e.Domain, domain, StringComparison.OrdinalIgnoreCase) && e.Path == path;
+
+        /// <summary>Whether the list routes the target (domain, path) to port over HTTP: a publish's switch is that.</summary>
+        public static bool PointsAt(IEnumerable<WebBackendEntry> list, string domain, string path, int? port)
+        {
+            var entry = list.FirstOrDefault(e => Matches(e, domain, path));
+            return port != null && entry != null && entry.Kind == "http" && entry.Port == port;
+        }
     }
 }

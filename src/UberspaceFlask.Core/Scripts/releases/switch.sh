@@ -2,13 +2,7 @@
 # releases/switch.sh: points the web backend at a slot's port, then reads the list and requests the health path
 # through the frontend, in the same round trip. $1 the target (PATH or DOMAIN/PATH), $2 the port, $3 the
 # frontend URL of the health path ('' to skip the request).
-section change
-uberspace web backend set "$1" --http --port "$2" 2>&1
-status=$?
-section change-exit
-fact exit "$status"
-show_backends
-[ "$status" -eq 0 ] || exit 0
+change_backend set "$1" --http --port "$2" || exit 0
 [ -n "$3" ] || exit 0
 # The frontend may take a moment to pick the new backend up: a few tries over about five seconds.
 tries=0
