@@ -71,12 +71,17 @@ namespace UberspaceFlask.Core.Releases
                 if (!plan.IsUndo)
                 {
                     shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
-                    Stage(shell, plan, root, result);
-                    Done("upload");
-                    phase = "import-gate";
-                    shell.Log.Progress("Publish " + spec.Name, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
-                    Seal(shell, plan, root, result);
-                    Done("venv-and-import-gate");
+                    // One command stages the release and runs the venv step and gate 1: its output says which failed.
+                    TimeSpan uploaded = TimeSpan.Zero;
+                    try { Stage(shell, plan, root, result, () => uploaded = sw.Elapsed); }
+                    catch (UberspaceException e) when (e.ErrorId == "VenvBuildFailed" || e.ErrorId == "ImportGateFailed" || e.ErrorId == "UwsgiNotFound")
+                    {
+                        phase = "import-gate";
+                        throw;
+                    }
+                    result.PhaseDurations["upload"] = uploaded;
+                    result.PhaseDurations["venv-and-import-gate"] = sw.Elapsed - uploaded;
+                    sw.Restart();
                 }
                 else
                 {
@@ -132,7 +137,7 @@ namespace UberspaceFlask.Core.Releases
         /// the files to hard-link from the current release, the links to check, then the archive of everything new or
         /// changed. One remote command, whatever the number of files or their size.
         /// </summary>
-        static void Stage(HostShell shell, PublishPlan plan, string root, PublishResult result)
+        static void Stage(HostShell shell, PublishPlan plan, string root, PublishResult result, Action sent)
         {
             var utf8 = new UTF8Encoding(false);
             byte[] manifest = utf8.GetBytes(plan.Manifest);
@@ -153,14 +158,25 @@ namespace UberspaceFlask.Core.Releases
                     reported = n;
                     shell.Log.Progress(activity, $"Uploading {plan.Upload.Count} files: {n / 1024:N0} of {archive / 1024:N0} KiB", 10 + (int)(20 * n / Math.Max(1, archive)));
                 });
+                sent();
+                shell.Log.Progress(activity, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
             });
-            // However slow the link, a stream that still moves is not cut off: five minutes, and a second per 100 KB.
-            var timeout = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(total / 100000.0);
-            var r = shell.RunScript("releases/stage", new[]
+            var spec = plan.Spec;
+            // However slow the link, a stream that still moves is not cut off: twenty minutes (pip included), and a
+            // second per 100 KB.
+            var timeout = TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(total / 100000.0);
+            var args = new List<ScriptArgument>
             {
                 ScriptArgument.Of(root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", plan.BreakLock ? "break" : "",
                 ScriptArgument.Of(manifest.Length), ScriptArgument.Of(keep.Length), ScriptArgument.Of(links.Length),
-            }, timeout, payload: payload);
+                ScriptArgument.Content(plan.Info.Render()), spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
+                string.Join("\n", spec.SharedPaths),
+                ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
+                plan.Entry, spec.HealthPath, plan.SlotUwsgi,
+            };
+            args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
+            var r = shell.RunScript("releases/stage", args, timeout, payload: payload);
+            result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
             result.FilesUploaded = plan.Upload.Count;
             result.FilesLinked = plan.Link.Count;
             result.FilesRemoved = plan.Removed.Count;
@@ -180,35 +196,6 @@ namespace UberspaceFlask.Core.Releases
                 case ExitCodes.Upload:
                     throw new UberspaceException("ReleaseUploadFailed", FailureKind.InvalidData,
                         $"The files of release {plan.ReleaseId} did not arrive whole on {shell.Where}: {r.Output.Text("unpack").Trim()}. The live release is untouched; run again.", plan.ReleaseId);
-                default:
-                    throw r.Failure("ReleaseStageFailed", "Staging the release", shell.Where);
-            }
-        }
-
-        static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
-        {
-            var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder(), breakLock ? "break" : "" });
-            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
-            if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
-        }
-
-        static void Seal(HostShell shell, PublishPlan plan, string root, PublishResult result)
-        {
-            var spec = plan.Spec;
-            var args = new List<ScriptArgument>
-            {
-                ScriptArgument.Of(root), plan.ReleaseId, ScriptArgument.Content(plan.Info.Render()),
-                spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
-                string.Join("\n", spec.SharedPaths),
-                ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
-                plan.Entry, spec.HealthPath, plan.SlotUwsgi,
-            };
-            args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
-            var r = shell.RunScript("releases/seal", args, TimeSpan.FromMinutes(20));
-            result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
-            switch (r.ExitStatus)
-            {
-                case 0: return;
                 case ExitCodes.NoUwsgi:
                     throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
                         $"The venv of release {plan.ReleaseId} on {shell.Where} has no uWSGI at {plan.SlotUwsgi}, and there is none on PATH; nothing that serves was touched. Add uwsgi to the requirements or give -UwsgiPath.", plan.SlotUwsgi);
@@ -222,8 +209,15 @@ namespace UberspaceFlask.Core.Releases
                         $"Release {plan.ReleaseId} of {spec.Name} failed its first gate on {shell.Where} (import the app and GET {spec.HealthPath} through a test client); " +
                         $"nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
                 default:
-                    throw r.Failure("ReleaseSealFailed", "Moving the release into place", shell.Where);
+                    throw r.Failure("ReleaseStageFailed", "Staging the release", shell.Where);
             }
+        }
+
+        static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
+        {
+            var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder(), breakLock ? "break" : "" });
+            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
 
         static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result)

@@ -3,11 +3,17 @@
 # stdin: the files that did not change are hard-linked from the current release (copied where a link is not
 # possible), the new and changed ones and every symbolic link are unpacked from a tar archive. Then every file is
 # checked against the manifest (content and executable bit) and every link against its target, and the release
-# moves into place with one rename.
+# moves into place with one rename. Then, in the same round trip, its venv is made or reused and gate 1 runs: in
+# the venv, import the app and request the health path through a WSGI test client (no network, no service
+# touched); last, the uWSGI the plan chose for the slot must be there.
 # $1 the publish directory, $2 who holds the lock (one line), $3 the new release id, $4 the current release id
 # ('' for none), $5 'break' to take over the lock, $6 the manifest's length in bytes, $7 the length of the list of
 # files to take over from the current release (a relative path per line), $8 the length of the list of links (the
-# link's path and its target, a line each). stdin: the manifest, the two lists, then the archive.
+# link's path and its target, a line each), $9 the release's info in base64, $10 the python, $11 the venv key,
+# $12 'yes' for --system-site-packages, $13 the requirements file relative to the release ('' for none), $14 the
+# shared directories, one per line, $15 the WSGI shim in base64, $16 the gate program in base64, $17 the entry
+# (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, then pip's arguments.
+# stdin: the manifest, the two lists, then the archive.
 root=$(host_path "$1")
 id=$3
 mkdir -p -- "$root/releases" "$root/meta" "$root/venvs" "$root/staging" || uf_exit failed
@@ -83,4 +89,52 @@ while IFS= read -r path && IFS= read -r target; do
 	fi
 done <"$links"
 rm -f -- "$keep" "$links"
-mv -- "$stage" "$root/releases/$id" || uf_exit failed
+release="$root/releases/$id"
+mv -- "$stage" "$release" || uf_exit failed
+venv="$root/venvs/${11}"
+shim="$root/uf_wsgi.py"
+gate="$root/uf_gate.py"
+write_file "$root/meta/$id.info" "$9" '' || uf_exit failed
+# Shared directories outlive releases (uploads, a SQLite database): the release gets a link to each.
+printf '%s\n' "${14}" | while IFS= read -r dir; do
+	[ -n "$dir" ] || continue
+	mkdir -p -- "$root/shared/$dir" "$(dirname -- "$release/$dir")" || uf_exit failed
+	rm -rf -- "${release:?}/$dir"
+	ln -s -- "$root/shared/$dir" "$release/$dir" || uf_exit failed
+done || uf_exit failed
+write_file "$shim" "${15}" '' || uf_exit failed
+write_file "$gate" "${16}" '' || uf_exit failed
+python=${10}
+system_site=${12}
+requirements=${13}
+entry=${17}
+health=${18}
+uwsgi=${19}
+shift 19
+section venv
+if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
+	fact reused yes
+else
+	fact reused no
+	# Built in place: a venv cannot be moved. The marker stays until pip is done, so a cut-off build is redone.
+	rm -rf -- "$venv"
+	if ! mkdir -p -- "$venv" || ! touch -- "$venv/.uf-incomplete"; then uf_exit venv; fi
+	section venv-build
+	if [ "$system_site" = yes ]; then
+		"$python" -m venv --system-site-packages "$venv" 2>&1 || uf_exit venv
+	else
+		"$python" -m venv "$venv" 2>&1 || uf_exit venv
+	fi
+	touch -- "$venv/.uf-incomplete"
+	if [ -n "$requirements" ]; then
+		"$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1 || uf_exit venv
+	fi
+	rm -f -- "$venv/.uf-incomplete"
+fi
+section gate
+UF_ENTRY=$entry UF_SECRETS="$root/secrets" UF_RELEASE=$release "$venv/bin/python" "$gate" "$shim" "$health" 2>&1
+status=$?
+section gate-exit
+fact exit "$status"
+[ "$status" -eq 0 ] || uf_exit gate
+[ -x "$uwsgi" ] || uf_exit no-uwsgi
