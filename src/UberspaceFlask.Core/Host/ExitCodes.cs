@@ -19,5 +19,7 @@ namespace UberspaceFlask.Core.Host
         public const int NotFound = 9;
         /// <summary>The uWSGI the plan chose is not there (pip did not install the one the requirements name).</summary>
         public const int NoUwsgi = 10;
+        /// <summary>Gate 2 could not start the slot: its files could not be written, or supervisord would not take it.</summary>
+        public const int Slot = 11;
     }
 }

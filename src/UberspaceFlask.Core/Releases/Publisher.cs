@@ -71,27 +71,36 @@ namespace UberspaceFlask.Core.Releases
                 if (!plan.IsUndo)
                 {
                     shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
-                    // One command stages the release and runs the venv step and gate 1: its output says which failed.
-                    TimeSpan uploaded = TimeSpan.Zero;
-                    try { Stage(shell, plan, root, result, () => uploaded = sw.Elapsed); }
+                    // One command stages the release, runs the venv step, gate 1 and gate 2: its output says which failed.
+                    try
+                    {
+                        var took = Stage(shell, plan, root, result);
+                        result.PhaseDurations["upload"] = took.Upload;
+                        result.PhaseDurations["venv-and-import-gate"] = took.ImportGate;
+                        result.PhaseDurations["health-gate"] = took.HealthGate;
+                        sw.Restart();
+                    }
                     catch (UberspaceException e) when (e.ErrorId == "VenvBuildFailed" || e.ErrorId == "ImportGateFailed" || e.ErrorId == "UwsgiNotFound")
                     {
                         phase = "import-gate";
                         throw;
                     }
-                    result.PhaseDurations["upload"] = uploaded;
-                    result.PhaseDurations["venv-and-import-gate"] = sw.Elapsed - uploaded;
-                    sw.Restart();
+                    catch (UberspaceException e) when (e.ErrorId == "HealthGateFailed" || e.ErrorId == "SlotPortInUse" || e.ErrorId == "SlotStartFailed")
+                    {
+                        phase = "health-gate";
+                        slotStarted = true;
+                        throw;
+                    }
                 }
                 else
                 {
                     Lock(shell, root, plan.BreakLock, spec);
+                    phase = "health-gate";
+                    shell.Log.Progress("Publish " + spec.Name, $"Starting {slotService} on port {plan.SlotPort}", 60);
+                    slotStarted = true;
+                    StartSlot(shell, plan, result);
+                    Done("health-gate");
                 }
-                phase = "health-gate";
-                shell.Log.Progress("Publish " + spec.Name, $"Starting {slotService} on port {plan.SlotPort}", 60);
-                slotStarted = true;
-                StartSlot(shell, plan, result);
-                Done("health-gate");
                 phase = "switch";
                 shell.Log.Progress("Publish " + spec.Name, "Switching the web backend", 80);
                 slotMayServe = true;
@@ -137,8 +146,12 @@ namespace UberspaceFlask.Core.Releases
         /// the files to hard-link from the current release, the links to check, then the archive of everything new or
         /// changed. One remote command, whatever the number of files or their size.
         /// </summary>
-        static void Stage(HostShell shell, PublishPlan plan, string root, PublishResult result, Action sent)
+        /// <returns>How long each part took: the host's own clock says how long the venv step, gate 1 and gate 2 took
+        /// after the files were in place; the rest of the command's time is the upload.</returns>
+        static (TimeSpan Upload, TimeSpan ImportGate, TimeSpan HealthGate) Stage(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
+            var clock = Stopwatch.StartNew();
+            TimeSpan sentAt = TimeSpan.Zero;
             var utf8 = new UTF8Encoding(false);
             byte[] manifest = utf8.GetBytes(plan.Manifest);
             byte[] keep = utf8.GetBytes(string.Concat(plan.Link.Select(p => p + "\n")));
@@ -158,7 +171,7 @@ namespace UberspaceFlask.Core.Releases
                     reported = n;
                     shell.Log.Progress(activity, $"Uploading {plan.Upload.Count} files: {n / 1024:N0} of {archive / 1024:N0} KiB", 10 + (int)(20 * n / Math.Max(1, archive)));
                 });
-                sent();
+                sentAt = clock.Elapsed;
                 shell.Log.Progress(activity, plan.VenvReused ? "Checking the release" : "Building the venv", 30);
             });
             var spec = plan.Spec;
@@ -174,8 +187,9 @@ namespace UberspaceFlask.Core.Releases
                 ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
                 plan.Entry, spec.HealthPath, plan.SlotUwsgi,
             };
+            args.AddRange(SlotArguments(plan));
             args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
-            var r = shell.RunScript("releases/stage", args, timeout, payload: payload);
+            var r = shell.RunScript("releases/stage", args, timeout + TimeSpan.FromSeconds(spec.HealthTimeoutSeconds), payload: payload);
             result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
             result.FilesUploaded = plan.Upload.Count;
             result.FilesLinked = plan.Link.Count;
@@ -183,7 +197,17 @@ namespace UberspaceFlask.Core.Releases
             result.BytesUploaded = plan.Upload.Sum(f => f.Size);
             switch (r.ExitStatus)
             {
-                case 0: return;
+                case 0:
+                    var took = clock.Elapsed;
+                    double? placed = Seconds(r.Output.Facts("timing"), "placed"), gated = Seconds(r.Output.Facts("timing"), "finished");
+                    double? slotted = Seconds(r.Output.Facts("slot-timing"), "finished");
+                    ReadSlot(r, plan, result, shell);
+                    if (placed == null || gated == null || slotted == null || gated < placed || slotted < gated)
+                        return (sentAt, took - sentAt, TimeSpan.Zero);
+                    var upload = took - TimeSpan.FromSeconds(slotted.Value - placed.Value);
+                    return (upload, TimeSpan.FromSeconds(gated.Value - placed.Value), TimeSpan.FromSeconds(slotted.Value - gated.Value));
+                case ExitCodes.Slot:
+                    throw r.Failure("SlotStartFailed", $"Starting {PublishLayout.SlotService(spec.Name, plan.Slot)}", shell.Where);
                 case ExitCodes.Locked: throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
                 case ExitCodes.Verify:
                     throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
@@ -220,20 +244,37 @@ namespace UberspaceFlask.Core.Releases
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
 
-        static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result)
+        static double? Seconds(Dictionary<string, string> facts, string key) =>
+            facts.TryGetValue(key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : (double?)null;
+
+        /// <summary>Gate 2's twelve parameters (start_slot in lib.sh): the slot's files as planned and what to wait for.</summary>
+        static IEnumerable<ScriptArgument> SlotArguments(PublishPlan plan)
         {
             var spec = plan.Spec;
-            string service = PublishLayout.SlotService(spec.Name, plan.Slot);
             string Content(FileChange f) => f.Kind == ChangeKind.Unchanged ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(f.Content));
-            var r = shell.RunScript("releases/slot", new[]
+            return new[]
             {
-                ScriptArgument.Of(service), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
+                ScriptArgument.Of(PublishLayout.SlotService(spec.Name, plan.Slot)), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
                 ScriptArgument.Of(plan.SlotIni.Path), ScriptArgument.Base64(Content(plan.SlotIni), plan.SlotIni.Content.Length), plan.SlotIni.BackupPath ?? "",
                 ScriptArgument.Of(plan.SlotService.Path), ScriptArgument.Base64(Content(plan.SlotService), plan.SlotService.Content.Length), plan.SlotService.BackupPath ?? "",
                 plan.SlotService.Kind == ChangeKind.Unchanged ? "restart" : "update",
                 ScriptArgument.Of(plan.HealthUrlPath), ScriptArgument.Of(PublishLayout.SlotPidFile(plan.Root, plan.Slot)),
-            }, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60));
-            if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {service}", shell.Where);
+            };
+        }
+
+        /// <summary>Gate 2 alone (an undo: its release and venv are there already).</summary>
+        static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result)
+        {
+            var r = shell.RunScript("releases/slot", SlotArguments(plan), TimeSpan.FromSeconds(plan.Spec.HealthTimeoutSeconds + 60));
+            if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {PublishLayout.SlotService(plan.Spec.Name, plan.Slot)}", shell.Where);
+            ReadSlot(r, plan, result, shell);
+        }
+
+        /// <summary>What gate 2 saw: ready and answered by the slot's own uWSGI, or why not.</summary>
+        static void ReadSlot(ScriptResult r, PublishPlan plan, PublishResult result, HostShell shell)
+        {
+            var spec = plan.Spec;
+            string service = PublishLayout.SlotService(spec.Name, plan.Slot);
             foreach (var f in new[] { plan.SlotIni, plan.SlotService })
                 if (f.BackupPath != null) shell.Log.Warning($"{shell.Where}: the old {f.Path} was kept as {f.BackupPath}.");
             var wait = ReadyWait.Parse(r.Output, service);

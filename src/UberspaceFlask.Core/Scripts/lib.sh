@@ -19,6 +19,7 @@ uf_exit() {
 	no-space) exit 8 ;;
 	not-found) exit 9 ;;
 	no-uwsgi) exit 10 ;;
+	slot) exit 11 ;;
 	esac
 	exit 1
 }
@@ -241,8 +242,9 @@ wait_ready() {
 	uf_state=
 	uf_code=000
 	while [ "$(date +%s)" -le "$uf_deadline" ]; do
-		# supervisorctl is a Python program (a quarter of a second): ask it every fifth round only.
-		if [ $((uf_round % 5)) -eq 0 ]; then
+		# supervisorctl is a Python program (a quarter of a second): ask it every fifth round only, the first time
+		# after the app has had 0.4 s to answer (most do by then), unless there is no port to ask.
+		if [ $((uf_round % 5)) -eq 4 ] || { [ -z "$2" ] && [ $((uf_round % 5)) -eq 0 ]; }; then
 			uf_state=$(supervisorctl status "$1" 2>&1)
 			case $uf_state in
 			*" BACKOFF"* | *"no such process"*)
@@ -297,6 +299,31 @@ wait_ready() {
 		section log-tail
 		supervisorctl tail -3000 "$1" stderr 2>&1
 	fi
+}
+
+# Gate 2 of a publish: points an idle slot at a release, (re)starts it and waits until the health path answers 2xx
+# or 3xx on the slot's own port (wait_ready), then shows uWSGI's master pid in the section "master", so a stray
+# process on the port is not taken for the app. Returns non-zero when a file could not be written or supervisord
+# would not take the program.
+# $1 the slot's service name, $2 its port, $3 the timeout in seconds, $4 the slot's uwsgi ini, $5 its content in
+# base64 ('' when it is as planned already), $6 where to keep its old content ('' for nowhere), $7 the service's ini,
+# $8 its content in base64 ('' when unchanged), $9 where to keep its old content, $10 'update' when the service ini
+# changes (supervisord re-adds the program) or 'restart', $11 the health path, $12 the slot's pidfile.
+start_slot() {
+	mkdir -p -- "$(dirname -- "$7")" || return 1
+	if [ -n "$5" ]; then write_file "$4" "$5" "$6" || return 1; fi
+	if [ -n "$8" ]; then write_file "$7" "$8" "$9" || return 1; fi
+	# A changed service ini: `update` re-adds the program (stopping the old process), which is then started with the
+	# uwsgi ini just written. Otherwise the program is stopped and started.
+	if [ "${10}" = update ]; then
+		supervisorctl update "$1" >/dev/null 2>&1 || return 2
+		start_in_background "$1"
+	else
+		start_in_background "$1" restart
+	fi
+	wait_ready "$1" "$2" "$3" "${11}"
+	section master
+	fact pid "$(head -c 20 "${12}" 2>/dev/null | tr -cd '0-9')"
 }
 
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows

@@ -12,7 +12,8 @@
 # link's path and its target, a line each), $9 the release's info in base64, $10 the python, $11 the venv key,
 # $12 'yes' for --system-site-packages, $13 the requirements file relative to the release ('' for none), $14 the
 # shared directories, one per line, $15 the WSGI shim in base64, $16 the gate program in base64, $17 the entry
-# (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, then pip's arguments.
+# (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, $20 to $31 gate 2's
+# parameters (start_slot in lib.sh), then pip's arguments. Gate 2 starts only when everything before it passed.
 # stdin: the manifest, the two lists, then the archive.
 root=$(host_path "$1")
 id=$3
@@ -91,6 +92,8 @@ done <"$links"
 rm -f -- "$keep" "$links"
 release="$root/releases/$id"
 mv -- "$stage" "$release" || uf_exit failed
+# The host's own clock when the files are in place, so the client can tell the upload from the venv step and gate 1.
+read -r placed _ </proc/uptime 2>/dev/null || placed=
 venv="$root/venvs/${11}"
 shim="$root/uf_wsgi.py"
 gate="$root/uf_gate.py"
@@ -110,7 +113,10 @@ requirements=${13}
 entry=${17}
 health=${18}
 uwsgi=${19}
-shift 19
+# Gate 2's parameters, kept apart: what follows them is pip's arguments.
+slot_service=${20} slot_port=${21} slot_timeout=${22} slot_ini=${23} slot_ini_content=${24} slot_ini_backup=${25}
+service_ini=${26} service_ini_content=${27} service_ini_backup=${28} service_mode=${29} health_path=${30} pidfile=${31}
+shift 31
 section venv
 if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
 	fact reused yes
@@ -138,3 +144,12 @@ section gate-exit
 fact exit "$status"
 [ "$status" -eq 0 ] || uf_exit gate
 [ -x "$uwsgi" ] || uf_exit no-uwsgi
+read -r finished _ </proc/uptime 2>/dev/null || finished=
+section timing
+fact placed "$placed"
+fact finished "$finished"
+start_slot "$slot_service" "$slot_port" "$slot_timeout" "$slot_ini" "$slot_ini_content" "$slot_ini_backup" \
+	"$service_ini" "$service_ini_content" "$service_ini_backup" "$service_mode" "$health_path" "$pidfile" || uf_exit slot
+read -r started _ </proc/uptime 2>/dev/null || started=
+section slot-timing
+fact finished "$started"
