@@ -30,11 +30,7 @@ if (-not (Test-Path $proxyScript)) { throw "The latency proxy is not at $proxySc
 Import-Module (Join-Path $root 'tests/SandboxRunner.psm1') -Force
 Import-Module $ModulePath -Force
 
-function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
 function Wait-Cleanup([string] $App) {
     $deadline = (Get-Date).AddSeconds(60)
     while ((Test-Path "/home/isabell/apps/$App/lock") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
@@ -45,14 +41,8 @@ $proxyPort = 12224
 $proxy = Start-Process python3 -PassThru -ArgumentList $proxyScript, $proxyPort, 12222, '--delay-ms', $DelayMs, '--up-mbit', $UpMbit, '--down-mbit', $DownMbit
 try {
     Start-Sleep -Milliseconds 500
-    $key = Join-Path $work 'id_ed25519'
-    & ssh-keygen -q -t ed25519 -N '' -f $key
-    foreach ($u in 'isabell', 'isabell2') { Add-Content "/home/$u/.ssh/authorized_keys" (Get-Content "$key.pub") }
-    $sshdDir = Join-Path (Get-SandboxRoot) 'sshd'
-    $hostKey = Join-Path $sshdDir 'ssh_host_ed25519_key.pub'
-    $pin = ((& ssh-keygen -lf $hostKey) -split ' ')[1]
-    $knownHosts = Join-Path $work 'known_hosts'
-    Set-Content $knownHosts ("[127.0.0.1]:$proxyPort " + ((Get-Content $hostKey) -split ' ')[0..1] -join ' ')
+    $login = New-BenchLogin -Work $work -SandboxRoot (Get-SandboxRoot) -Port $proxyPort
+    $key = $login.Key; $pin = $login.Pin; $knownHosts = $login.KnownHosts; $sshdDir = $login.SshdDir
     $ssh = "ssh -p $proxyPort -i $key -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$knownHosts"
 
     $project = Join-Path $work 'shop'

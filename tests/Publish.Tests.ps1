@@ -438,6 +438,21 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         (Get-FlaskRelease -Name shop -Session $s | Where-Object Status -eq current).ReleaseId | Should -Be $r.Output[0].ReleaseId
     }
 
+    It 'Undo-FlaskDeployment and the release cmdlets check their input before any round trip; Get-FlaskRelease reads only the records' {
+        $closed = Open-Session
+        Remove-UberspaceSession $closed
+        { Undo-FlaskDeployment -Name shop -Session $closed -Processes 0 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidProcessCount,UberspaceFlask.Commands.UndoFlaskDeploymentCommand'
+        { Undo-FlaskDeployment -Name shop -Session $closed -HealthPath 'no slash' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidHealthPath,UberspaceFlask.Commands.UndoFlaskDeploymentCommand'
+        { Remove-FlaskRelease -Name shop -KeepReleases 1 -Session $closed -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidKeepReleases,UberspaceFlask.Commands.RemoveFlaskReleaseCommand'
+        # The same parameter has the same ErrorId in every cmdlet.
+        { Publish-FlaskApp @publish -Processes 0 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidProcessCount,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $verbose = Get-FlaskRelease -Name shop -Session $s -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $verbose | Should -Match "releases/probe\.sh .* records"
+    }
+
     It 'the old slot''s grace period and stop run on the host after the publish returns; a publish meanwhile waits for them' {
         Set-Version '11'
         $before = Get-State | ConvertFrom-StringData

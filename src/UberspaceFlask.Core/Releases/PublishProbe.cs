@@ -55,6 +55,14 @@ namespace UberspaceFlask.Core.Releases
             return Read(r.Output, name, shell.Where);
         }
 
+        /// <summary>The release records alone (state, lock, releases, venvs): no Python, no supervisorctl, no backend list.</summary>
+        public static PublishFacts Records(HostShell shell, string name)
+        {
+            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, "", "", "records" }, TimeSpan.FromSeconds(60));
+            if (r.ExitStatus != 0) throw r.Failure("ReleaseProbeFailed", "Reading the app's releases", shell.Where);
+            return Read(r.Output, name, shell.Where);
+        }
+
         /// <summary>Reads the probe's sections into facts (no host: unit-testable with a captured output).</summary>
         public static PublishFacts Read(ScriptOutput o, string name, string where)
         {

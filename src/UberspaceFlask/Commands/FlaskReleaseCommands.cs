@@ -23,7 +23,7 @@ namespace UberspaceFlask.Commands
             {
                 InputValidation.AppName(Name);
                 var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3");
+                var facts = PublishProbe.Records(shell, Name);
                 if (facts.LockIsCleanup) WriteWarning($"{shell.Where} is still cleaning up after the last publish of {Name}: {facts.LockHolder}. It holds the publish lock until it is done; a publish now waits for it.");
                 else if (facts.LockHolder != null) WriteWarning($"A publish of {Name} holds the lock on {shell.Where}: {facts.LockHolder}. If that client is gone, publish with -BreakLock.");
                 foreach (var r in facts.Releases.OrderByDescending(r => r.Id, System.StringComparer.Ordinal))
@@ -61,7 +61,7 @@ namespace UberspaceFlask.Commands
                 InputValidation.AppName(Name);
                 InputValidation.Range(KeepReleases, 2, 100, "InvalidKeepReleases", "-KeepReleases");
                 var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3");
+                var facts = PublishProbe.Records(shell, Name);
                 var plan = ReleasePruning.Plan(facts, Name, ReleaseId, KeepReleases);
                 if (plan.Changes.Count == 0 || !ShouldProcessChanges(plan.Changes, shell.Where)) return;
                 ReleasePruning.Apply(shell, Name, plan);

@@ -65,16 +65,17 @@ namespace UberspaceFlask.Commands
             {
                 if (!string.IsNullOrEmpty(ReleaseId) && !ReleaseInfo.IsId(ReleaseId))
                     throw new UberspaceException("InvalidReleaseId", FailureKind.InvalidArgument, $"'{InputValidation.Show(ReleaseId)}' is not a release id (see Get-FlaskRelease).", ReleaseId);
-                InputValidation.AppName(Name);
-                var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3", string.IsNullOrEmpty(UwsgiPath) ? null : InputValidation.HostPath(UwsgiPath, "InvalidUwsgiPath"));
-                // Put back the way it was published (the state file says how), unless told otherwise.
-                var st = facts.State;
-                var spec = PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
+                // What is not given is put back the way it was published (the state file says how). Every value that is
+                // given is checked before any round trip: the same spec is built once over an empty state first.
+                PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
                     IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
                     IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
                     IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
                     null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force);
+                string uwsgi = Spec(new PublishState()).UwsgiPath;
+                var shell = OpenShell(Session);
+                var facts = PublishProbe.Run(shell, Name, "python3", uwsgi);
+                var spec = Spec(facts.State);
                 var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock, Session?.FrontendUrl);
                 if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
                 var result = Publisher.Apply(shell, plan);

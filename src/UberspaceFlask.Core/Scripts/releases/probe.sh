@@ -1,15 +1,21 @@
 # shellcheck shell=sh
 # releases/probe.sh: everything Publish-FlaskApp decides on, in one round trip; changes nothing.
 # $1 the app's publish directory (~/apps/NAME), $2 the app name (its slots are the services NAME-a and NAME-b),
-# $3 the python to build venvs with, $4 a uWSGI binary as given ('' to use the venv's or the one on PATH).
+# $3 the python to build venvs with, $4 a uWSGI binary as given ('' to use the venv's or the one on PATH), $5 'records'
+# for the release records alone (state, lock, releases, venvs: what Get-/Remove-FlaskRelease read), '' for all.
 root=$(host_path "$1")
 name=$2
-start_side_by_side status supervisorctl status "$name-a" "$name-b"
-start_side_by_side backends uberspace web backend list
+records=${5:-}
+if [ -z "$records" ]; then
+	start_side_by_side status supervisorctl status "$name-a" "$name-b"
+	start_side_by_side backends uberspace web backend list
+fi
 report_host
 fact root "$root"
-section python
-"$3" -c 'import sys; print(sys.version.split()[0])' 2>&1
+if [ -z "$records" ]; then
+	section python
+	"$3" -c 'import sys; print(sys.version.split()[0])' 2>&1
+fi
 section state
 if [ -f "$root/state" ]; then cat -- "$root/state"; fi
 section lock
@@ -33,6 +39,7 @@ for venv in "$root"/venvs/*; do
 		if [ -x "$venv/bin/uwsgi" ]; then printf '%s uwsgi\n' "$(basename -- "$venv")"; else basename -- "$venv"; fi
 	fi
 done
+[ -z "$records" ] || exit 0
 section uwsgi
 fact system "$(command -v uwsgi)"
 if [ -n "$4" ]; then
