@@ -364,6 +364,28 @@ Describe 'What the plan decides about the slot' {
     }
 }
 
+Describe 'Secrets, planned' {
+    BeforeAll {
+        $script:value = [Text.Encoding]::UTF8.GetBytes('s3cret')
+        $entry = (Get-CoreType SecretEntry)
+        $script:list = [System.Collections.Generic.List`1].MakeGenericType($entry)::new()
+        $list.Add($entry::new('API_TOKEN', [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($value)).ToLowerInvariant()))
+        $list.Add($entry::new('OTHER', 'f' * 64))
+    }
+    It 'the same value again changes nothing; a new or other value is one change that never shows the value' {
+        @((Get-CoreType Secrets)::PlanSet($list, 'shop', 'API_TOKEN', $value)).Count | Should -Be 0
+        $replace = @((Get-CoreType Secrets)::PlanSet($list, 'shop', 'OTHER', $value))
+        $replace.Action | Should -Be 'Replace secret'
+        $new = @((Get-CoreType Secrets)::PlanSet($list, 'shop', 'NEW', $value))
+        $new.Action | Should -Be 'Set secret'
+        "$($new.Target) $($replace.Target)" | Should -Not -Match 's3cret'
+    }
+    It 'removing one the host does not have: SecretNotFound, before anything runs' {
+        Get-ErrorId { (Get-CoreType Secrets)::PlanRemove($list, 'shop', 'NOPE', 'isabell@host:22') } | Should -Be 'SecretNotFound'
+        @((Get-CoreType Secrets)::PlanRemove($list, 'shop', 'OTHER', 'isabell@host:22')).Action | Should -Be 'Remove secret'
+    }
+}
+
 Describe 'Undo-FlaskDeployment''s plan' {
     BeforeAll {
         $script:state = "current=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501"

@@ -30,6 +30,28 @@ namespace UberspaceFlask.Core.Releases
             return name;
         }
 
+        /// <summary>
+        /// Setting a secret, planned against the list the host shows: nothing to do when the value's SHA-256 is the one
+        /// stored already; otherwise one change, adding or replacing it (the value never appears in it).
+        /// </summary>
+        public static List<Change> PlanSet(IEnumerable<SecretEntry> current, string app, string name, byte[] value)
+        {
+            var existing = current.FirstOrDefault(e => e.Name == name);
+            if (existing != null && existing.Sha256 == ProjectFiles.Sha256(value)) return new List<Change>();
+            return new List<Change>
+            {
+                new Change(existing == null ? "Set secret" : "Replace secret", $"secret {name} of {app} (takes effect at the next publish)"),
+            };
+        }
+
+        /// <summary>Removing a secret: SecretNotFound when the host has none of that name.</summary>
+        public static List<Change> PlanRemove(IEnumerable<SecretEntry> current, string app, string name, string where)
+        {
+            if (!current.Any(e => e.Name == name))
+                throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {where}.", name);
+            return new List<Change> { new Change("Remove secret", $"secret {name} of {app} (takes effect at the next publish)") };
+        }
+
         public static List<SecretEntry> Set(HostShell shell, string app, string name, byte[] value)
         {
             var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "set", name }, null, Convert.ToBase64String(value));

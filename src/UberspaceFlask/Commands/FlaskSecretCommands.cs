@@ -38,8 +38,11 @@ namespace UberspaceFlask.Commands
                 Secrets.ValidateName(Name);
                 byte[] value = Bytes(Secret is PSObject pso ? pso.BaseObject : Secret);
                 var shell = OpenShell(Session);
-                if (!ShouldProcess($"{shell.Where}: secret {Name} of {App}", "Set secret")) return;
-                var list = Secrets.Set(shell, App, Name, value);
+                var list = Secrets.List(shell, App);
+                var changes = Secrets.PlanSet(list, App, Name, value);
+                if (changes.Count == 0) WriteVerbose($"[{shell.Where}] the secret {Name} of {App} already has this value: nothing to change.");
+                else if (!ShouldProcessChanges(changes, shell.Where)) return;
+                else list = Secrets.Set(shell, App, Name, value);
                 if (PassThru)
                     foreach (var e in list)
                         if (e.Name == Name) WriteObject(OutputMapper.Secret(App, e, shell.Where));
@@ -109,7 +112,8 @@ namespace UberspaceFlask.Commands
                 InputValidation.AppName(App);
                 Secrets.ValidateName(Name);
                 var shell = OpenShell(Session);
-                if (!ShouldProcess($"{shell.Where}: secret {Name} of {App}", "Remove secret")) return;
+                var changes = Secrets.PlanRemove(Secrets.List(shell, App), App, Name, shell.Where);
+                if (!ShouldProcessChanges(changes, shell.Where)) return;
                 Secrets.Remove(shell, App, Name);
             });
         }
