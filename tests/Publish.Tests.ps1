@@ -562,3 +562,36 @@ Describe 'Publish-FlaskApp makes a true copy of the project' -Tag Integration {
         } finally { Remove-Item (Join-Path $copy 'key.pem'), (Join-Path $copy 'shop/up.txt') -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'Publish-FlaskApp on a full disk' -Tag Integration {
+    BeforeAll {
+        # A 1 MB tmpfs as the app's publish directory: a 3 MB file cannot be unpacked there.
+        $script:tight = '/home/isabell/apps/tight'
+        New-Item -ItemType Directory $tight -Force | Out-Null
+        & chown isabell:isabell $tight    # the folder under the mount, used once it is gone
+        & mount -t tmpfs -o size=1m tmpfs $tight
+        if ($LASTEXITCODE) { throw 'Could not mount a tmpfs (the tests run as root).' }
+        & chown isabell:isabell $tight
+        $script:tightProject = Join-Path $work 'tight'
+        Copy-Item (Join-Path $PSScriptRoot 'projects/shop') $tightProject -Recurse
+        $bytes = [byte[]]::new(3MB); [Random]::new(3).NextBytes($bytes)
+        [IO.File]::WriteAllBytes((Join-Path $tightProject 'shop/static/big.bin'), $bytes)
+        $script:tightPublish = $publish.Clone()
+        $tightPublish.Name = 'tight'; $tightPublish.Path = $tightProject; $tightPublish.WebPath = '/tight'
+    }
+    AfterAll { & umount $tight 2>$null }
+
+    It 'HostDiskFull names the host and the space left, removes the staged files and frees the lock; with room again the publish goes through' {
+        $r = Publish-FlaskApp @tightPublish -Port 10540 -ErrorAction SilentlyContinue -ErrorVariable err
+        $r.Status | Should -Be 'Failed'
+        $r.FailedPhase | Should -Be 'upload'
+        $err[0].FullyQualifiedErrorId | Should -Be 'HostDiskFull,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $err[0].Exception.Message | Should -Match 'isabell@127\.0\.0\.1:12222 ran out of disk space .*: \d+ KiB left'
+        @(Get-ChildItem "$tight/staging" -ErrorAction SilentlyContinue).Count | Should -Be 0
+        Test-Path "$tight/lock" | Should -BeFalse
+        & umount $tight
+        $r = Publish-FlaskApp @tightPublish -Port 10540 -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        (Get-SandboxPage -Path '/tight/static/big.bin').StatusCode | Should -Be 200
+    }
+}
