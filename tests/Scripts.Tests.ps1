@@ -100,3 +100,27 @@ Describe 'lib.sh reads processes from /proc' {
         Invoke-Lib 'show_master "$1" || echo none' @((Join-Path $TestDrive 'nowhere')) | Should -Be 'none'
     }
 }
+
+Describe 'lib.sh: the one venv rule' {
+    BeforeAll {
+        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
+        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
+            (& /bin/sh -c ((Get-Content $lib -Raw) + "`n" + $Body) sh MARK @Arguments) -join "`n"
+        }
+    }
+    It 'the marker sits beside the venv, and a venv is ready only with its python and no marker (nor one inside, from earlier versions)' {
+        $dir = Join-Path $TestDrive 'apps/venvs'
+        New-Item -ItemType Directory (Join-Path $dir 'k1/bin') -Force | Out-Null
+        Set-Content (Join-Path $dir 'k1/bin/python') '#!/bin/sh'
+        & chmod +x (Join-Path $dir 'k1/bin/python')
+        Invoke-Lib 'venv_marker "$1"' @("$dir/k1") | Should -Be "$dir/.k1.uf-incomplete"
+        $ready = 'if venv_ready "$1"; then echo ready; else echo not; fi'
+        Invoke-Lib $ready @("$dir/k1") | Should -Be 'ready'
+        New-Item (Join-Path $dir '.k1.uf-incomplete') | Out-Null
+        Invoke-Lib $ready @("$dir/k1") | Should -Be 'not'
+        Invoke-Lib 'venv_done "$1"; if venv_ready "$1"; then echo ready; fi' @("$dir/k1") | Should -Be 'ready'
+        New-Item (Join-Path $dir 'k1/.uf-incomplete') | Out-Null
+        Invoke-Lib $ready @("$dir/k1") | Should -Be 'not'
+        Invoke-Lib $ready @("$dir/missing") | Should -Be 'not'
+    }
+}

@@ -326,6 +326,32 @@ start_slot() {
 	fact pid "$(head -c 20 "${12}" 2>/dev/null | tr -cd '0-9')"
 }
 
+# The one venv rule, for the guide's venv and a release's alike: a venv being built carries a marker beside it
+# (DIR/.NAME.uf-incomplete; beside, because `venv --clear` empties the folder) until its packages are in, so a build
+# cut off in between is noticed and done again.
+venv_marker() {
+	printf '%s/.%s.uf-incomplete\n' "$(dirname -- "$1")" "$(basename -- "$1")"
+}
+
+# venv_create PYTHON VENV SYSTEM_SITE: a fresh venv ('yes': over the system's site-packages), marked incomplete.
+venv_create() {
+	touch -- "$(venv_marker "$2")" || return 1
+	if [ "$3" = yes ]; then
+		"$1" -m venv --clear --system-site-packages "$2"
+	else
+		"$1" -m venv --clear "$2"
+	fi
+}
+
+venv_done() {
+	rm -f -- "$(venv_marker "$1")"
+}
+
+# Whether VENV is complete. (A release's venv built by an earlier version kept its marker inside it.)
+venv_ready() {
+	[ -x "$1/bin/python" ] && [ ! -e "$(venv_marker "$1")" ] && [ ! -e "$1/.uf-incomplete" ]
+}
+
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows
 # the holder in the section "lock" and returns 3 (uf_exit locked). $1 the publish directory, $2 the holder (one
 # line), $3 'break' to take over a lock a killed client left behind.
@@ -367,7 +393,7 @@ prune_releases() {
 	done
 	printf '%s\n' "$3" | while IFS= read -r uf_key; do
 		[ -n "$uf_key" ] || continue
-		rm -rf -- "${1:?}/venvs/$uf_key" || echo "could not remove venv $uf_key"
+		rm -rf -- "${1:?}/venvs/$uf_key" "$(venv_marker "$1/venvs/$uf_key")" || echo "could not remove venv $uf_key"
 	done
 }
 

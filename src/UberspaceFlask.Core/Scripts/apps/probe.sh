@@ -25,7 +25,7 @@ report_host
 fact app "$app"
 if [ -e "$app" ] && [ ! -d "$app" ]; then fact notdir yes; fi
 if [ -x "$app/$venv_name/bin/python" ]; then fact venv yes; fi
-if [ -e "$app/.$venv_name.uf-incomplete" ]; then fact incomplete yes; fi
+if [ -e "$(venv_marker "$app/$venv_name")" ]; then fact incomplete yes; fi
 fact python "$(find_python)"
 for relative in "$@"; do
 	show_file "$relative" "$app/$relative"

@@ -35,7 +35,7 @@ done
 # Complete venvs, each with "uwsgi" after its key when pip put a uWSGI into it.
 section venvs
 for venv in "$root"/venvs/*; do
-	if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
+	if venv_ready "$venv"; then
 		if [ -x "$venv/bin/uwsgi" ]; then printf '%s uwsgi\n' "$(basename -- "$venv")"; else basename -- "$venv"; fi
 	fi
 done

@@ -118,24 +118,18 @@ slot_service=${20} slot_port=${21} slot_timeout=${22} slot_ini=${23} slot_ini_co
 service_ini=${26} service_ini_content=${27} service_ini_backup=${28} service_mode=${29} health_path=${30} pidfile=${31}
 shift 31
 section venv
-if [ -x "$venv/bin/python" ] && [ ! -e "$venv/.uf-incomplete" ]; then
+if venv_ready "$venv"; then
 	fact reused yes
 else
 	fact reused no
-	# Built in place: a venv cannot be moved. The marker stays until pip is done, so a cut-off build is redone.
+	# Built in place: a venv cannot be moved.
 	rm -rf -- "$venv"
-	if ! mkdir -p -- "$venv" || ! touch -- "$venv/.uf-incomplete"; then uf_exit venv; fi
 	section venv-build
-	if [ "$system_site" = yes ]; then
-		"$python" -m venv --system-site-packages "$venv" 2>&1 || uf_exit venv
-	else
-		"$python" -m venv "$venv" 2>&1 || uf_exit venv
-	fi
-	touch -- "$venv/.uf-incomplete"
+	venv_create "$python" "$venv" "$system_site" 2>&1 || uf_exit venv
 	if [ -n "$requirements" ]; then
 		"$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1 || uf_exit venv
 	fi
-	rm -f -- "$venv/.uf-incomplete"
+	venv_done "$venv"
 fi
 section gate
 UF_ENTRY=$entry UF_SECRETS="$root/secrets" UF_RELEASE=$release "$venv/bin/python" "$gate" "$shim" "$health" 2>&1
