@@ -380,28 +380,25 @@ namespace UberspaceFlask.Core.Releases
             result.Pruned.AddRange(plan.Prune);
         }
 
+        /// <summary>After a failed publish: the started slot stopped and idle again, the release marked failed (once it
+        /// was in place), staging dropped and the lock freed (releases/abandon.sh).</summary>
         static void Abandon(HostShell shell, PublishPlan plan, string root, string phase, string startedSlot)
         {
             try
             {
-                string info = plan.IsUndo || phase == "upload" ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(plan.Info.With(ReleaseStatus.Failed, phase).Render()));
-                string idleIni = startedSlot != null ? plan.SlotServiceIdle : null;
-                Unlock(shell, root, plan.IsUndo ? null : plan.ReleaseId, startedSlot, info,
-                    idleIni == null ? null : plan.SlotService.Path, idleIni);
+                string info = plan.IsUndo || phase == "upload" ? "" : plan.Info.With(ReleaseStatus.Failed, phase).Render();
+                shell.RunScriptChecked("releases/abandon", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
+                {
+                    ScriptArgument.Of(root), plan.IsUndo ? "" : plan.ReleaseId, startedSlot ?? "",
+                    info.Length == 0 ? ScriptArgument.Of("") : ScriptArgument.Content(info),
+                    startedSlot == null ? "" : plan.SlotService.Path,
+                    startedSlot == null ? ScriptArgument.Of("") : ScriptArgument.Content(plan.SlotServiceIdle),
+                });
             }
             catch (UberspaceException ex)
             {
                 shell.Log.Warning($"{shell.Where}: cleaning up after the failed publish failed too ({ex.Message}); the lock may need -BreakLock.");
             }
-        }
-
-        static void Unlock(HostShell shell, string root, string releaseId, string slotService, string infoBase64, string idleIniPath = null, string idleIni = null)
-        {
-            shell.RunScriptChecked("releases/abandon", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
-            {
-                ScriptArgument.Of(root), releaseId ?? "", slotService ?? "", ScriptArgument.Base64(infoBase64 ?? "", infoBase64 == null ? 0 : infoBase64.Length * 3 / 4),
-                idleIniPath ?? "", idleIni == null ? ScriptArgument.Of("") : ScriptArgument.Content(idleIni),
-            });
         }
 
         static string Tail(string text)

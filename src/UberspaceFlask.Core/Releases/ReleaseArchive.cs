@@ -98,7 +98,7 @@ namespace UberspaceFlask.Core.Releases
         }
 
         /// <summary>One 512-byte header; a name or target over 100 bytes has come before in its long record (only its start is here).</summary>
-        public static byte[] Header(byte[] name, int mode, long size, long mtime, char type, byte[] linkTarget)
+        static byte[] Header(byte[] name, int mode, long size, long mtime, char type, byte[] linkTarget)
         {
             var h = new byte[Block];
             Array.Copy(name, h, Math.Min(100, name.Length));
