@@ -364,6 +364,35 @@ Describe 'What the plan decides about the slot' {
     }
 }
 
+Describe 'The publish lock''s holder line and the secrets file (their one owner each)' {
+    It 'a client''s line and the cleanup''s are read back with their time; the probe''s section tells them apart' {
+        $lock = Get-CoreType PublishLock
+        $t = [datetime]::new(2026, 11, 27, 10, 0, 0, [DateTimeKind]::Utc)
+        $client = $lock::ForClient('ana', 'laptop', 42, $t)
+        $client | Should -Be 'ana@laptop pid 42 since 2026-11-27T10:00:00Z'
+        $held = $lock::Read("held`n$client`n")
+        $held.IsCleanup | Should -BeFalse
+        $held.Holder | Should -Be $client
+        $held.Age($t.AddMinutes(90)).TotalMinutes | Should -Be 90
+        $cleanup = $lock::Read("cleanup`n" + $lock::ForCleanup('20261127T100000000Z-abcdef', 'shop-a', 5, $t))
+        $cleanup.IsCleanup | Should -BeTrue
+        $cleanup.Holder | Should -Be 'the cleanup after release 20261127T100000000Z-abcdef (stopping shop-a after 5 s, then pruning), since 2026-11-27T10:00:00Z'
+        $cleanup.Since | Should -Be $t
+        $lock::ForCleanup('20261127T100000000Z-abcdef', '', 5, $t) | Should -Be 'the cleanup after release 20261127T100000000Z-abcdef (then pruning), since 2026-11-27T10:00:00Z'
+        $lock::Read('') | Should -BeNullOrEmpty
+        # A holder line without a time (written by hand, say) is still a held lock, of unknown age.
+        $odd = $lock::Read("held`nsomebody")
+        $odd.Holder | Should -Be 'somebody'
+        $odd.Age($t) | Should -BeNullOrEmpty
+    }
+    It 'a secret''s line: NAME= and the value in base64, any byte; its fingerprint is the value''s SHA-256' {
+        $file = Get-CoreType SecretsFile
+        [byte[]] $value = 0, 10, 61, 255
+        $file::Line('API_TOKEN', $value) | Should -Be 'API_TOKEN=AAo9/w=='
+        $file::Fingerprint($value) | Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($value)).ToLowerInvariant())
+    }
+}
+
 Describe 'Secrets, planned' {
     BeforeAll {
         $script:value = [Text.Encoding]::UTF8.GetBytes('s3cret')

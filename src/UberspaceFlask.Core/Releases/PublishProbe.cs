@@ -18,10 +18,12 @@ namespace UberspaceFlask.Core.Releases
         public string PythonVersion { get; set; }
         public string PythonError { get; set; }
         public PublishState State { get; set; } = new PublishState();
-        /// <summary>The lock's holder line when a publish holds it; null when free.</summary>
-        public string LockHolder { get; set; }
+        /// <summary>The publish lock; null when free.</summary>
+        public PublishLock Lock { get; set; }
+        /// <summary>The lock's holder line when the lock is held; null when free.</summary>
+        public string LockHolder => Lock?.Holder;
         /// <summary>The lock is held by the cleanup after the last publish, which still runs: a publish waits for it.</summary>
-        public bool LockIsCleanup { get; set; }
+        public bool LockIsCleanup => Lock?.IsCleanup == true;
         public List<ReleaseInfo> Releases { get; set; } = new List<ReleaseInfo>();
         public HashSet<string> Venvs { get; set; } = new HashSet<string>(StringComparer.Ordinal);
         /// <summary>The complete venvs that hold a uWSGI of their own.</summary>
@@ -73,14 +75,7 @@ namespace UberspaceFlask.Core.Releases
             string py = o.Text("python").Trim();
             if (System.Text.RegularExpressions.Regex.IsMatch(py, @"\A\d+\.\d+(\.\d+)?\S*\z")) f.PythonVersion = py; else f.PythonError = py;
             f.State = PublishState.Read(o.Text("state"));
-            string lockText = o.Text("lock");
-            if (lockText.StartsWith("held", StringComparison.Ordinal))
-                f.LockHolder = lockText.Substring(4).Trim();
-            else if (lockText.StartsWith("cleanup", StringComparison.Ordinal))
-            {
-                f.LockHolder = lockText.Substring(7).Trim();
-                f.LockIsCleanup = true;
-            }
+            f.Lock = PublishLock.Read(o.Text("lock"));
             foreach (var section in o.Names.Where(n => n.StartsWith("info:", StringComparison.Ordinal)).Distinct())
             {
                 string id = section.Substring(5);

@@ -40,8 +40,9 @@ namespace UberspaceFlask.Core.Releases
     /// <summary>Carries out a <see cref="PublishPlan"/>: stage, seal (venv, gate 1), start the idle slot (gate 2), switch, finish.</summary>
     public static class Publisher
     {
+        /// <summary>This client's holder line for the publish lock.</summary>
         public static string Holder() =>
-            $"{Environment.UserName}@{Environment.MachineName} pid {Process.GetCurrentProcess().Id} since {DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+            PublishLock.ForClient(Environment.UserName, Environment.MachineName, Process.GetCurrentProcess().Id, DateTime.UtcNow);
 
         public static PublishResult Apply(HostShell shell, PublishPlan plan)
         {
@@ -208,7 +209,7 @@ namespace UberspaceFlask.Core.Releases
                     return (upload, TimeSpan.FromSeconds(gated.Value - placed.Value), TimeSpan.FromSeconds(slotted.Value - gated.Value));
                 case ExitCodes.Slot:
                     throw r.Failure("SlotStartFailed", $"Starting {PublishLayout.SlotService(spec.Name, plan.Slot)}", shell.Where);
-                case ExitCodes.Locked: throw PublishLayout.Locked(plan.Spec.Name, shell.Where, r.Output.Text("lock").Trim());
+                case ExitCodes.Locked: throw PublishLayout.Locked(plan.Spec.Name, shell.Where, PublishLock.ReadRefusal(r.Output.Text("lock")));
                 case ExitCodes.Verify:
                     throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
                         $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Nothing that serves was touched; run again.", plan.ReleaseId);
@@ -240,7 +241,7 @@ namespace UberspaceFlask.Core.Releases
         static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
         {
             var r = shell.RunScript("releases/lock", new[] { ScriptArgument.Of(root), Holder(), breakLock ? "break" : "" });
-            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(spec.Name, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(spec.Name, shell.Where, PublishLock.ReadRefusal(r.Output.Text("lock")));
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
 
@@ -374,6 +375,7 @@ namespace UberspaceFlask.Core.Releases
                 old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
                 idle?.Path ?? "", ScriptArgument.Content(idle?.Content ?? ""),
                 ScriptArgument.Script(HostScript.Get("releases/cleanup")), idle?.BackupPath ?? "",
+                PublishLock.ForCleanup(plan.ReleaseId, old, spec.GraceSeconds, DateTime.UtcNow),
             });
             if (old.Length > 0 || plan.Prune.Count > 0 || plan.PruneVenvs.Count > 0)
                 shell.Log.Verbose($"[{shell.Where}] the cleanup runs on: {(old.Length > 0 ? $"{old} stops after {spec.GraceSeconds} s, then " : "")}old releases are pruned; it holds the publish lock until it is done (see {root}/cleanup.log).");

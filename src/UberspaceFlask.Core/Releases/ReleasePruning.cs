@@ -52,7 +52,7 @@ namespace UberspaceFlask.Core.Releases
             {
                 ScriptArgument.Of(PublishLayout.RootFor(name)), Publisher.Holder(), string.Join("\n", plan.Releases), string.Join("\n", plan.Venvs),
             });
-            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(name, shell.Where, r.Output.Text("lock").Trim());
+            if (r.ExitStatus == ExitCodes.Locked) throw PublishLayout.Locked(name, shell.Where, PublishLock.ReadRefusal(r.Output.Text("lock")));
             if (r.ExitStatus != 0) throw r.Failure("ReleasePruneFailed", "Removing releases", shell.Where);
         }
     }

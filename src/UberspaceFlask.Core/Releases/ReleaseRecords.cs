@@ -175,4 +175,68 @@ namespace UberspaceFlask.Core.Releases
             };
         }
     }
+
+    /// <summary>
+    /// The one owner of the publish lock's holder line (lock/holder, one line): who holds it and since when, for a
+    /// client's publish ("USER@MACHINE pid N since T") and for the cleanup that a confirmed switch leaves running on the
+    /// host ("the cleanup after release ID (...), since T"). The probe reports it in its section "lock" after the
+    /// word "held", or "cleanup" while that cleanup still runs; take_lock shows it bare when it refuses.
+    /// </summary>
+    public sealed class PublishLock
+    {
+        const string TimeFormat = "yyyy-MM-ddTHH:mm:ssZ";
+        PublishLock(string holder, bool isCleanup) { Holder = holder; IsCleanup = isCleanup; Since = SinceOf(holder); }
+
+        /// <summary>The holder line as written ('' when the lock folder had none).</summary>
+        public string Holder { get; }
+        /// <summary>Held by the detached cleanup after a publish, which still runs (a publish waits for it).</summary>
+        public bool IsCleanup { get; }
+        /// <summary>When it was taken, from the holder line; null when the line has no time.</summary>
+        public DateTime? Since { get; }
+
+        public TimeSpan? Age(DateTime utcNow) => Since == null ? (TimeSpan?)null : utcNow - Since.Value;
+
+        public static string ForClient(string user, string machine, int pid, DateTime utcNow) =>
+            $"{user}@{machine} pid {pid} since {Time(utcNow)}";
+
+        public static string ForCleanup(string releaseId, string oldService, int graceSeconds, DateTime utcNow) =>
+            $"the cleanup after release {releaseId} ({(string.IsNullOrEmpty(oldService) ? "" : $"stopping {oldService} after {graceSeconds} s, ")}then pruning), since {Time(utcNow)}";
+
+        /// <summary>The probe's section "lock": null when the lock is free.</summary>
+        public static PublishLock Read(string section)
+        {
+            string text = (section ?? "").Trim();
+            if (text.StartsWith("held", StringComparison.Ordinal)) return new PublishLock(text.Substring(4).Trim(), false);
+            if (text.StartsWith("cleanup", StringComparison.Ordinal)) return new PublishLock(text.Substring(7).Trim(), true);
+            return null;
+        }
+
+        /// <summary>The holder take_lock shows when it refuses (its section "lock", the bare line).</summary>
+        public static string ReadRefusal(string section) => (section ?? "").Trim();
+
+        static string Time(DateTime utc) => utc.ToUniversalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+        static DateTime? SinceOf(string holder)
+        {
+            int at = holder.LastIndexOf(" since ", StringComparison.Ordinal);
+            if (at < 0) return null;
+            return DateTime.TryParseExact(holder.Substring(at + 7).Trim(), TimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTime?)null;
+        }
+    }
+
+    /// <summary>
+    /// The one owner of an app's secrets file (~/apps/NAME/secrets, mode 0600): a line per secret, "NAME=" and the
+    /// value in base64 (any byte survives, no line breaks). This renders the line that releases/secret.sh puts in
+    /// place of the name's old one. On the host the WSGI entry (uf_wsgi.py) reads it into the app's environment, and
+    /// the listing shows each name with the SHA-256 of its value (a value never travels back).
+    /// </summary>
+    public static class SecretsFile
+    {
+        public static string Line(string name, byte[] value) => name + "=" + Convert.ToBase64String(value);
+
+        /// <summary>What the host lists for a secret of this value: the SHA-256 of the value's bytes (Get-FlaskSecret's
+        /// help shows users how to compare it with a value of their own).</summary>
+        public static string Fingerprint(byte[] value) => ProjectFiles.Sha256(value);
+    }
 }

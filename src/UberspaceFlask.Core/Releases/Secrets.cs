@@ -6,7 +6,7 @@ using UberspaceFlask.Core.Host;
 
 namespace UberspaceFlask.Core.Releases
 {
-    /// <summary>A secret as the host lists it: the name and the SHA-256 of the value.</summary>
+    /// <summary>A secret as the host lists it: the name and its fingerprint (<see cref="SecretsFile.Fingerprint"/>).</summary>
     public sealed class SecretEntry
     {
         public SecretEntry(string name, string sha256) { Name = name; Sha256 = sha256; }
@@ -37,7 +37,7 @@ namespace UberspaceFlask.Core.Releases
         public static List<Change> PlanSet(IEnumerable<SecretEntry> current, string app, string name, byte[] value)
         {
             var existing = current.FirstOrDefault(e => e.Name == name);
-            if (existing != null && existing.Sha256 == ProjectFiles.Sha256(value)) return new List<Change>();
+            if (existing != null && existing.Sha256 == SecretsFile.Fingerprint(value)) return new List<Change>();
             return new List<Change>
             {
                 new Change(existing == null ? "Set secret" : "Replace secret", $"secret {name} of {app} (takes effect at the next publish)"),
@@ -54,7 +54,7 @@ namespace UberspaceFlask.Core.Releases
 
         public static List<SecretEntry> Set(HostShell shell, string app, string name, byte[] value)
         {
-            var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "set", name }, null, Convert.ToBase64String(value));
+            var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "set", name }, null, SecretsFile.Line(name, value));
             if (r.ExitStatus != 0) throw r.Failure("SecretWriteFailed", "Writing the secret " + name, shell.Where);
             return Read(r.Output);
         }

@@ -352,6 +352,26 @@ venv_ready() {
 	[ -x "$1/bin/python" ] && [ ! -e "$(venv_marker "$1")" ] && [ ! -e "$1/.uf-incomplete" ]
 }
 
+# The releases layout of a publish directory (~/apps/NAME), named in this one place; PublishLayout in
+# src/UberspaceFlask.Core/Releases/PublishSpec.cs is its C# side. Sets uf_releases (a folder per release id),
+# uf_meta (ID.manifest and ID.info), uf_venvs (a venv per key), uf_shared, uf_staging, uf_state, uf_lock (the publish
+# lock: a folder with "holder" and, while a cleanup holds it, "cleanup"), uf_secrets, uf_shim (the WSGI entry), uf_gate
+# (gate 1's program) and uf_cleanup_log for publish directory $1.
+# shellcheck disable=SC2034
+app_layout() {
+	uf_releases=$1/releases
+	uf_meta=$1/meta
+	uf_venvs=$1/venvs
+	uf_shared=$1/shared
+	uf_staging=$1/staging
+	uf_state=$1/state
+	uf_lock=$1/lock
+	uf_secrets=$1/secrets
+	uf_shim=$1/uf_wsgi.py
+	uf_gate=$1/uf_gate.py
+	uf_cleanup_log=$1/cleanup.log
+}
+
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows
 # the holder in the section "lock" and returns 3 (uf_exit locked). $1 the publish directory, $2 the holder (one
 # line), $3 'break' to take over a lock a killed client left behind.
@@ -359,41 +379,44 @@ venv_ready() {
 # deadline it wrote in lock/cleanup; a lock whose cleanup process is gone is taken over.
 take_lock() {
 	mkdir -p -- "$1" || return 1
-	if [ "$3" = break ]; then rm -rf -- "$1/lock"; fi
-	while [ -f "$1/lock/cleanup" ]; do
-		read -r uf_cleanup_pid uf_cleanup_until <"$1/lock/cleanup" || continue
+	app_layout "$1"
+	if [ "$3" = break ]; then rm -rf -- "$uf_lock"; fi
+	while [ -f "$uf_lock/cleanup" ]; do
+		read -r uf_cleanup_pid uf_cleanup_until <"$uf_lock/cleanup" || continue
 		if ! kill -0 "$uf_cleanup_pid" 2>/dev/null; then
-			rm -rf -- "$1/lock"
+			rm -rf -- "$uf_lock"
 			break
 		fi
 		[ "$(date +%s)" -lt "$uf_cleanup_until" ] || break
 		sleep 0.1
 	done
-	if ! mkdir -- "$1/lock" 2>/dev/null; then
+	if ! mkdir -- "$uf_lock" 2>/dev/null; then
 		section lock
-		cat -- "$1/lock/holder" 2>/dev/null
+		cat -- "$uf_lock/holder" 2>/dev/null
 		return 3
 	fi
-	printf '%s\n' "$2" >"$1/lock/holder"
+	printf '%s\n' "$2" >"$uf_lock/holder"
 }
 
 # Whether the lock of publish directory $1 is held by a cleanup that still runs (a publish would wait for it).
 cleanup_running() {
-	[ -f "$1/lock/cleanup" ] || return 1
-	read -r uf_cleanup_pid _ <"$1/lock/cleanup" || return 1
+	app_layout "$1"
+	[ -f "$uf_lock/cleanup" ] || return 1
+	read -r uf_cleanup_pid _ <"$uf_lock/cleanup" || return 1
 	kill -0 "$uf_cleanup_pid" 2>/dev/null
 }
 
 # Removes releases ($2: ids, one per line) and venvs ($3: keys, one per line) of publish directory $1; says what it
 # could not remove.
 prune_releases() {
+	app_layout "${1:?}"
 	printf '%s\n' "$2" | while IFS= read -r uf_id; do
 		[ -n "$uf_id" ] || continue
-		rm -rf -- "${1:?}/releases/$uf_id" "$1/meta/$uf_id.info" "$1/meta/$uf_id.manifest" || echo "could not remove release $uf_id"
+		rm -rf -- "${uf_releases:?}/$uf_id" "$uf_meta/$uf_id.info" "$uf_meta/$uf_id.manifest" || echo "could not remove release $uf_id"
 	done
 	printf '%s\n' "$3" | while IFS= read -r uf_key; do
 		[ -n "$uf_key" ] || continue
-		rm -rf -- "${1:?}/venvs/$uf_key" "$(venv_marker "$1/venvs/$uf_key")" || echo "could not remove venv $uf_key"
+		rm -rf -- "${uf_venvs:?}/$uf_key" "$(venv_marker "$uf_venvs/$uf_key")" || echo "could not remove venv $uf_key"
 	done
 }
 

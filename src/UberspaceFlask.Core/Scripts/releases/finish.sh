@@ -5,18 +5,20 @@
 # $1 the publish directory, $2 the new state in base64, $3 the release id, $4 its info in base64, $5 the old slot's
 # service ('' for none), $6 seconds to wait before stopping it, $7 releases to prune, one id per line, $8 venv keys to
 # remove, one per line, $9 the old slot's service ini path, $10 its idle content (autostart=false) in base64, $11 the
-# text of releases/cleanup.sh as sent (lib.sh in front), $12 where to keep the ini's old content ('' for nowhere).
+# text of releases/cleanup.sh as sent (lib.sh in front), $12 where to keep the ini's old content ('' for nowhere),
+# $13 the cleanup's holder line for the lock (PublishLock's).
+# shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
-write_file "$root/meta/$3.info" "$4" '' || uf_exit failed
-write_file "$root/state" "$2" '' || uf_exit failed
+app_layout "$root"
+write_file "$uf_meta/$3.info" "$4" '' || uf_exit failed
+write_file "$uf_state" "$2" '' || uf_exit failed
 if [ -z "$5" ] && [ -z "$7" ] && [ -z "$8" ]; then
-	rm -rf -- "$root/lock"
+	rm -rf -- "$uf_lock"
 	exit 0
 fi
 section cleanup
-printf 'the cleanup after release %s (%s, then pruning), since %s\n' "$3" "${5:+stopping $5 after $6 s}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$root/lock/holder"
+printf '%s\n' "${13}" >"$uf_lock/holder"
 # A session of its own: neither the end of this command nor a dropped connection stops it. (uf_marker: lib.sh's.)
-# shellcheck disable=SC2154
-setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" "${12}" </dev/null >"$root/cleanup.log" 2>&1 &
-printf '%s %s\n' "$!" "$(($(date +%s) + $6 + 120))" >"$root/lock/.cleanup.tmp" && mv -f -- "$root/lock/.cleanup.tmp" "$root/lock/cleanup"
+setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" "${12}" </dev/null >"$uf_cleanup_log" 2>&1 &
+printf '%s %s\n' "$!" "$(($(date +%s) + $6 + 120))" >"$uf_lock/.cleanup.tmp" && mv -f -- "$uf_lock/.cleanup.tmp" "$uf_lock/cleanup"
 fact pid "$!"

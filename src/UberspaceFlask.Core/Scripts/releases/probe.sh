@@ -3,6 +3,7 @@
 # $1 the app's publish directory (~/apps/NAME), $2 the app name (its slots are the services NAME-a and NAME-b),
 # $3 the python to build venvs with, $4 a uWSGI binary as given ('' to use the venv's or the one on PATH), $5 'records'
 # for the release records alone (state, lock, releases, venvs: what Get-/Remove-FlaskRelease read), '' for all.
+# shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 name=$2
 records=${5:-}
@@ -12,29 +13,30 @@ if [ -z "$records" ]; then
 fi
 report_host
 fact root "$root"
+app_layout "$root"
 if [ -z "$records" ]; then
 	section python
 	"$3" -c 'import sys; print(sys.version.split()[0])' 2>&1
 fi
 section state
-if [ -f "$root/state" ]; then cat -- "$root/state"; fi
+if [ -f "$uf_state" ]; then cat -- "$uf_state"; fi
 section lock
 if cleanup_running "$root"; then
 	echo cleanup
-	cat -- "$root/lock/holder" 2>/dev/null
-elif [ -d "$root/lock" ]; then
+	cat -- "$uf_lock/holder" 2>/dev/null
+elif [ -d "$uf_lock" ]; then
 	echo held
-	cat -- "$root/lock/holder" 2>/dev/null
+	cat -- "$uf_lock/holder" 2>/dev/null
 fi
-for info in "$root"/meta/*.info; do
+for info in "$uf_meta"/*.info; do
 	[ -f "$info" ] || continue
 	section "info:$(basename -- "$info" .info)"
 	cat -- "$info"
-	printf 'size=%s\n' "$(du -sk -- "$root/releases/$(basename -- "$info" .info)" 2>/dev/null | cut -f1)"
+	printf 'size=%s\n' "$(du -sk -- "$uf_releases/$(basename -- "$info" .info)" 2>/dev/null | cut -f1)"
 done
 # Complete venvs, each with "uwsgi" after its key when pip put a uWSGI into it.
 section venvs
-for venv in "$root"/venvs/*; do
+for venv in "$uf_venvs"/*; do
 	if venv_ready "$venv"; then
 		if [ -x "$venv/bin/uwsgi" ]; then printf '%s uwsgi\n' "$(basename -- "$venv")"; else basename -- "$venv"; fi
 	fi
@@ -53,9 +55,9 @@ for slot in a b; do
 	show_file "slot-service:$slot" "$HOME/etc/services.d/$name-$slot.ini"
 done
 section secrets
-if [ -f "$root/secrets" ]; then sha256sum <"$root/secrets" | cut -c1-64; fi
+if [ -f "$uf_secrets" ]; then sha256sum <"$uf_secrets" | cut -c1-64; fi
 # The current release's manifest: only files that differ from it travel.
-current=$(sed -n 's/^current=//p' "$root/state" 2>/dev/null | head -n 1)
+current=$(sed -n 's/^current=//p' "$uf_state" 2>/dev/null | head -n 1)
 section manifest
-if [ -n "$current" ] && [ -f "$root/meta/$current.manifest" ]; then cat -- "$root/meta/$current.manifest"; fi
+if [ -n "$current" ] && [ -f "$uf_meta/$current.manifest" ]; then cat -- "$uf_meta/$current.manifest"; fi
 show_side_by_side status backends

@@ -15,21 +15,23 @@
 # (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, $20 to $31 gate 2's
 # parameters (start_slot in lib.sh), then pip's arguments. Gate 2 starts only when everything before it passed.
 # stdin: the manifest, the two lists, then the archive.
+# shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 id=$3
-mkdir -p -- "$root/releases" "$root/meta" "$root/venvs" "$root/staging" || uf_exit failed
+app_layout "$root"
+mkdir -p -- "$uf_releases" "$uf_meta" "$uf_venvs" "$uf_staging" || uf_exit failed
 take_lock "$root" "$2" "$5" || exit $?
 # What a dropped connection left behind: the lock was free, so nobody is writing there.
-rm -rf -- "$root/staging" || uf_exit failed
-stage="$root/staging/$id"
-keep="$root/staging/keep"
-links="$root/staging/links"
-manifest="$root/meta/$id.manifest"
+rm -rf -- "$uf_staging" || uf_exit failed
+stage="$uf_staging/$id"
+keep="$uf_staging/keep"
+links="$uf_staging/links"
+manifest="$uf_meta/$id.manifest"
 mkdir -p -- "$stage" || uf_exit failed
 # A stream that did not arrive whole, or no room for it: the staging directory goes at once (the client may be gone)
 # and the exit status says which; a full disk or quota also shows the space left, in the section "space".
 failed() {
-	rm -rf -- "$root/staging"
+	rm -rf -- "$uf_staging"
 	case $1 in
 	*"No space left on device"* | *"Disk quota exceeded"*)
 		section space
@@ -50,7 +52,7 @@ unpack() {
 		while IFS= read -r file; do
 			[ -n "$file" ] || continue
 			mkdir -p -- "$(dirname -- "$stage/$file")" || return 1
-			ln -- "$root/releases/$4/$file" "$stage/$file" 2>/dev/null || cp -p -- "$root/releases/$4/$file" "$stage/$file" || return 1
+			ln -- "$uf_releases/$4/$file" "$stage/$file" 2>/dev/null || cp -p -- "$uf_releases/$4/$file" "$stage/$file" || return 1
 		done <"$keep"
 	fi
 	# -p: the archive's modes as they are (0755 or 0644), whatever the umask; the account owns what it unpacks.
@@ -90,20 +92,20 @@ while IFS= read -r path && IFS= read -r target; do
 	fi
 done <"$links"
 rm -f -- "$keep" "$links"
-release="$root/releases/$id"
+release="$uf_releases/$id"
 mv -- "$stage" "$release" || uf_exit failed
 # The host's own clock when the files are in place, so the client can tell the upload from the venv step and gate 1.
 read -r placed _ </proc/uptime 2>/dev/null || placed=
-venv="$root/venvs/${11}"
-shim="$root/uf_wsgi.py"
-gate="$root/uf_gate.py"
-write_file "$root/meta/$id.info" "$9" '' || uf_exit failed
+venv="$uf_venvs/${11}"
+shim=$uf_shim
+gate=$uf_gate
+write_file "$uf_meta/$id.info" "$9" '' || uf_exit failed
 # Shared directories outlive releases (uploads, a SQLite database): the release gets a link to each.
 printf '%s\n' "${14}" | while IFS= read -r dir; do
 	[ -n "$dir" ] || continue
-	mkdir -p -- "$root/shared/$dir" "$(dirname -- "$release/$dir")" || uf_exit failed
+	mkdir -p -- "$uf_shared/$dir" "$(dirname -- "$release/$dir")" || uf_exit failed
 	rm -rf -- "${release:?}/$dir"
-	ln -s -- "$root/shared/$dir" "$release/$dir" || uf_exit failed
+	ln -s -- "$uf_shared/$dir" "$release/$dir" || uf_exit failed
 done || uf_exit failed
 write_file "$shim" "${15}" '' || uf_exit failed
 write_file "$gate" "${16}" '' || uf_exit failed
@@ -132,7 +134,7 @@ else
 	venv_done "$venv"
 fi
 section gate
-UF_ENTRY=$entry UF_SECRETS="$root/secrets" UF_RELEASE=$release "$venv/bin/python" "$gate" "$shim" "$health" 2>&1
+UF_ENTRY=$entry UF_SECRETS="$uf_secrets" UF_RELEASE=$release "$venv/bin/python" "$gate" "$shim" "$health" 2>&1
 status=$?
 section gate-exit
 fact exit "$status"
