@@ -31,10 +31,7 @@ Import-Module (Join-Path $root 'tests/SandboxRunner.psm1') -Force
 Import-Module $ModulePath -Force
 
 Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
-function Wait-Cleanup([string] $App) {
-    $deadline = (Get-Date).AddSeconds(60)
-    while ((Test-Path "/home/isabell/apps/$App/lock") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
-}
+Import-Module (Join-Path $root 'tests/PublishRig.psm1') -Force
 
 $work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-benchlink-" + [guid]::NewGuid().ToString('N')))).FullName
 $proxyPort = 12224
@@ -80,7 +77,7 @@ try {
     # A one-file change: the whole publish in a warm session against rsync of the same change.
     function Measure-Change([object] $Session, [string] $Name, [int] $N) {
         Set-Content (Join-Path $project 'shop/VERSION') "bench $N"
-        Wait-Cleanup $Name
+        Wait-Cleanup -App $Name -TimeoutSeconds 60
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $r = Publish-FlaskApp @pub -Session $Session -Name $Name -WebPath "/$Name"
         $t = $sw.Elapsed.TotalSeconds
@@ -96,7 +93,7 @@ try {
     $loopChange = @(1..$Runs | ForEach-Object { Measure-Change $loop 'benchlink1' (100 + $_) })
 
     # Remote commands of one one-file publish over the link: sshd's log counts them, -Verbose names them.
-    Wait-Cleanup 'benchlink1'
+    Wait-Cleanup -App 'benchlink1' -TimeoutSeconds 60
     $log = Join-Path $sshdDir 'sshd.log'
     $before = @(Get-Content $log).Count
     Set-Content (Join-Path $project 'shop/VERSION') 'bench count'

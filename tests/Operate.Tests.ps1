@@ -162,6 +162,23 @@ Describe 'Lifecycle cmdlets' -Tag Integration {
         $restarted.Pid | Should -Not -Be $started.Pid
         (Get-SandboxPage -Path '/').StatusCode | Should -Be 200
     }
+    It 'Restart-FlaskApp on an app of the guide''s pipeline (no release) restarts its service' {
+        $before = Get-SupervisorService flask -Session $s
+        $restarted = Restart-FlaskApp -Name flask -Session $s -ErrorAction Stop
+        $restarted | Should -BeOfType ([UberspaceFlask.SupervisorService])
+        $restarted.Ready | Should -BeTrue
+        $restarted.Pid | Should -Not -Be $before.Pid
+        (Get-SandboxPage -Path '/').StatusCode | Should -Be 200
+        Restart-FlaskApp -Name nosuchapp -Session $s -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ServiceNotFound,*'
+    }
+    It 'Get-FlaskLog reads an app of the guide''s pipeline: line objects with stream and text' {
+        $lines = @(Get-FlaskLog -Name flask -Session $s -Stream Stderr -Tail 20 -ErrorAction Stop)
+        $lines.Count | Should -BeGreaterThan 0
+        $lines.Count | Should -BeLessOrEqual 20
+        ($lines.Text -join "`n") | Should -Match 'uWSGI'
+        @($lines | Where-Object Stream -ne 'Stderr').Count | Should -Be 0
+    }
     It 'Get-SupervisorLog shows uWSGI''s stderr' {
         $log = Get-SupervisorLog -Name flask -Session $s -ErrorAction Stop
         ($log -join "`n") | Should -Match 'uWSGI'

@@ -3,6 +3,7 @@
 # then updated, broken, undone and re-published. The Its run in order: each starts from what the one before left.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'PublishRig.psm1') -Force
     & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
     if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
     Import-Module $env:UF_MODULE_PATH -Force
@@ -26,12 +27,6 @@ BeforeAll {
     Set-Content (Join-Path $project 'shop/__pycache__/views.cpython-311.pyc') 'bytecode'
     Set-Content (Join-Path $project '.venv/pyvenv.cfg') 'home = /usr/bin'
 
-    # The link simulator the developers' guide names (shared/, beside the repository); CI has it there too.
-    function script:Get-LatencyProxy {
-        $proxy = Join-Path $PSScriptRoot '../../shared/tools/latency-proxy.py'
-        if (-not (Test-Path $proxy)) { throw "The latency proxy is not at $proxy (shared/ beside the repository)." }
-        (Resolve-Path $proxy).Path
-    }
     $script:publish = @{
         Name = 'shop'; Path = $project; Session = $s; SystemSitePackages = $true; PipArgument = '--no-index'
         FrontendUrl = (Get-SandboxFrontendUrl); HealthPath = '/health'; HealthTimeoutSeconds = 20; GraceSeconds = 1
@@ -48,27 +43,6 @@ Import-Module '$($env:UF_MODULE_PATH)'
 Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -PipArgument '--no-index' -HealthPath /health -FrontendUrl '$(Get-SandboxFrontendUrl)' $Extra -WhatIf
 "@
         (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
-    }
-    # Requests through the frontend every 20 ms until stopped; Stop-RequestLoop returns every status code seen.
-    function script:Start-RequestLoop {
-        $codes = Join-Path $work ("codes-" + [guid]::NewGuid().ToString('N')); $stop = "$codes.stop"
-        $loopScript = "$codes.sh"
-        Set-Content $loopScript "while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 '$(Get-SandboxFrontendUrl)/' >> '$codes'; sleep 0.02; done"
-        $p = Start-Process bash -PassThru -ArgumentList $loopScript
-        Start-Sleep -Milliseconds 300
-        [pscustomobject]@{ Process = $p; Codes = $codes; Stop = $stop }
-    }
-    function script:Stop-RequestLoop($Loop) {
-        Start-Sleep -Milliseconds 300
-        New-Item $Loop.Stop | Out-Null
-        $Loop.Process.WaitForExit(10000) | Out-Null
-        @(Get-Content $Loop.Codes)
-    }
-    # The cleanup after a publish (old slot stopped after the grace period, pruning) runs on after Publish-FlaskApp
-    # returns and holds the lock meanwhile: tests that look at the old slot or the lock wait for it first.
-    function script:Wait-Cleanup([string] $App = 'shop') {
-        $deadline = (Get-Date).AddSeconds(30)
-        while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
     }
     function script:Get-HostSnapshot {
         (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed -E 's/ (STARTING|RUNNING) .*/ up/; s/, uptime.*//'").Text
@@ -246,6 +220,118 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         (Get-SandboxPage -Path '/secret/API_TOKEN').StatusCode | Should -Be 404
     }
 
+    It 'a failing release command refuses the release; a passing one runs once per release, in it, with the secrets' {
+        Set-FlaskSecret -App shop -Name MIGRATION_TOKEN -Secret (ConvertTo-SecureString 'tok-123' -AsPlainText -Force) -Session $s
+        $before = Get-Shown
+        Set-Version 'rc-fail'
+        $failing = @('python3', '-c', 'import sys; print("migration failed: table exists"); sys.exit(3)')
+        $r = Publish-FlaskApp @publish -ReleaseCommand $failing -ErrorAction SilentlyContinue -ErrorVariable err
+        $r.Status | Should -Be 'Failed'
+        $r.FailedPhase | Should -Be 'release-command'
+        $err[0].FullyQualifiedErrorId | Should -Be 'ReleaseCommandFailed,UberspaceFlask.Commands.PublishFlaskAppCommand'
+        $err[0].Exception.Message | Should -Match 'exited 3'
+        $err[0].Exception.Message | Should -Match 'migration failed: table exists'
+        $err[0].Exception.Message | Should -Match 'nothing was switched'
+        Get-Shown | Should -Be $before
+        Wait-Cleanup
+
+        # A migration of the project's own: records where it ran, with which venv, and whether it saw the secret.
+        $bin = New-Item -ItemType Directory (Join-Path $project 'bin') -Force
+        Set-Content (Join-Path $bin 'migrate.sh') "#!/bin/sh`nprintf '%s %s %s
+' `"`$(pwd)`" `"`$VIRTUAL_ENV`" `"`$MIGRATION_TOKEN`" >> `"`$HOME/migrations.log`"`necho migrated`n" -NoNewline
+        & chmod 755 (Join-Path $bin 'migrate.sh')
+        Invoke-AsAccountNative -Command 'rm -f ~/migrations.log' | Out-Null
+        Set-Version 'rc-ok'
+        $r = Publish-FlaskApp @publish -ReleaseCommand 'bin/migrate.sh' -InformationVariable info -ErrorAction Stop
+        $r.Status | Should -Be 'Deployed'
+        Get-Shown | Should -Be 'rc-ok'
+        $r.ReleaseCommandOutput | Should -Be 'migrated'
+        @($info.MessageData) | Should -Contain 'migrated'
+        $log = @((Invoke-AsAccountNative -Command 'cat ~/migrations.log').Text -split "`n")
+        $log.Count | Should -Be 1
+        $fields = $log[0] -split ' '
+        $fields[0] | Should -Be "$root/releases/$($r.ReleaseId)"
+        $fields[1] | Should -Match "^$([regex]::Escape($root))/venvs/"
+        $fields[2] | Should -Be 'tok-123'
+        # Unchanged runs nothing; -WhatIf lists the command.
+        (Publish-FlaskApp @publish -ReleaseCommand 'bin/migrate.sh' -ErrorAction Stop).Status | Should -Be 'Unchanged'
+        @((Invoke-AsAccountNative -Command 'cat ~/migrations.log').Text -split "`n").Count | Should -Be 1
+        Set-Version 'rc-whatif'
+        Invoke-PublishWhatIf "-ReleaseCommand bin/migrate.sh" | Should -Match 'What if: .*Run release command.*bin/migrate\.sh in release'
+        Set-Version 'rc-ok'
+        Remove-FlaskSecret -App shop -Name MIGRATION_TOKEN -Session $s
+        Wait-Cleanup
+    }
+
+    It 'Restart-FlaskApp starts the live release anew on the other slot: no failed request, new pid, a new secret seen' {
+        Wait-Cleanup
+        $st = Get-State | ConvertFrom-StringData
+        $pidBefore = (Invoke-AsAccountNative -Command "cat ~/apps/shop/slot-$($st.slot).pid").Text
+        $out = Set-FlaskSecret -App shop -Name RESTART_TOKEN -Secret 'fresh' -Session $s 3>&1
+        ($out | Out-String) | Should -Match 'takes effect at the next Publish-FlaskApp or Restart-FlaskApp'
+        (Get-SandboxPage -Path '/secret/RESTART_TOKEN').StatusCode | Should -Be 404
+        $loop = Start-RequestLoop -Url ((Get-SandboxFrontendUrl) + '/') -WorkDir $work
+        try {
+            $r = Restart-FlaskApp -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -ErrorAction Stop
+        } finally { $codes = Stop-RequestLoop $loop }
+        $codes | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
+        $r.Status | Should -Be 'Restarted'
+        $r.ReleaseId | Should -Be $st.current
+        $r.LiveSlot | Should -Not -Be $st.slot
+        (Get-SandboxPage -Path '/secret/RESTART_TOKEN').StatusCode | Should -Be 200
+        Wait-Cleanup
+        $after = Get-State | ConvertFrom-StringData
+        $after.current | Should -Be $st.current
+        (Invoke-AsAccountNative -Command "cat ~/apps/shop/slot-$($after.slot).pid").Text | Should -Not -Be $pidBefore
+        @((Invoke-AsAccountNative -Command 'supervisorctl status shop-a shop-b').Text -split "`n" | Where-Object { $_ -match 'RUNNING|STARTING' }).Count | Should -Be 1
+        Remove-FlaskSecret -App shop -Name RESTART_TOKEN -Session $s 3>$null
+        Restart-FlaskApp -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -ErrorAction Stop | Out-Null
+        Wait-Cleanup
+    }
+
+    It 'Invoke-FlaskCommand runs in the live release''s folder and venv with the secrets; a non-zero exit is an error' {
+        Set-FlaskSecret -App shop -Name COMMAND_TOKEN -Secret 'cmd-456' -Session $s 3>$null
+        $st = Get-State | ConvertFrom-StringData
+        $code = 'import os, sys; print(os.getcwd()); print(sys.prefix); print(os.environ["COMMAND_TOKEN"]); print("to stderr", file=sys.stderr)'
+        $out = @(Invoke-FlaskCommand -Name shop -Command python3, -c, $code -Session $s -ErrorAction Stop)
+        $lines = @($out | Where-Object { $_ -is [UberspaceFlask.FlaskOutputLine] })
+        $result = $out | Where-Object { $_ -is [UberspaceFlask.FlaskCommandResult] }
+        @($lines | Where-Object Stream -eq 'Stdout').Text | Should -Be @("$root/releases/$($st.current)", (Get-Content "$root/meta/$($st.current).info" | Where-Object { $_ -like 'venv=*' }).Replace('venv=', "$root/venvs/"), 'cmd-456')
+        ($lines | Where-Object Stream -eq 'Stderr').Text | Should -Be 'to stderr'
+        $result.ExitCode | Should -Be 0
+        $result.ReleaseId | Should -Be $st.current
+        $out = Invoke-FlaskCommand -Name shop -Command python3, -c, 'import sys; print("half done"); sys.exit(4)' -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+        ($out | Where-Object { $_ -is [UberspaceFlask.FlaskCommandResult] }).ExitCode | Should -Be 4
+        ($out | Where-Object { $_ -is [UberspaceFlask.FlaskOutputLine] }).Text | Should -Be 'half done'
+        $err[0].FullyQualifiedErrorId | Should -Be 'CommandExitCode,UberspaceFlask.Commands.InvokeFlaskCommandCommand'
+        Remove-FlaskSecret -App shop -Name COMMAND_TOKEN -Session $s
+    }
+
+    It 'Get-FlaskLog -Follow writes a line written after it started, and stopping it leaves no tail on the host' {
+        @(Get-FlaskLog -Name shop -Session $s -Stream Stderr -Tail 5).Count | Should -BeGreaterThan 0
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $session)
+            Import-Module $module
+            Get-FlaskLog -Name shop -Session $session -Follow
+        } -ArgumentList $env:UF_MODULE_PATH, $s
+        try {
+            Wait-HostEvent -Condition { & pgrep -u isabell -f '^\S*python\S* \S*supervisorctl .*tail -f shop-' } -What 'the follow on the host' | Out-Null
+            $marker = [guid]::NewGuid().ToString('N')
+            (Get-SandboxPage -Path "/health?seen=$marker").StatusCode | Should -Be 200
+            $deadline = (Get-Date).AddSeconds(20); $seen = $null
+            while (-not $seen -and (Get-Date) -lt $deadline) {
+                $seen = $job | Receive-Job -Keep | Where-Object { $_.Text -match $marker }
+                Start-Sleep -Milliseconds 100
+            }
+            $seen | Should -Not -BeNullOrEmpty
+            $seen[0].Stream | Should -Be 'Stderr'
+            $seen[0].Time | Should -Not -BeNullOrEmpty
+        } finally { $job | Stop-Job; $job | Remove-Job -Force }
+        $deadline = (Get-Date).AddSeconds(5)
+        while ((& pgrep -u isabell -f 'supervisorctl tail') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        & pgrep -u isabell -f 'supervisorctl tail' | Should -BeNullOrEmpty
+    }
+
     It 'a second publish while one runs is refused with an error naming the holder' {
         Set-Version '6'
         Wait-Cleanup
@@ -373,7 +459,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         Set-Version '10b'
         $st = Get-State | ConvertFrom-StringData
         $livePort = if ($st.slot -eq 'a') { $st.port } else { $st.'alternate-port' }
-        $loop = Start-RequestLoop
+        $loop = Start-RequestLoop -Url ((Get-SandboxFrontendUrl) + '/') -WorkDir $work
         try {
             $job = Start-ThreadJob -ScriptBlock {
                 param($module, $p)

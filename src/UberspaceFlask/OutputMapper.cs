@@ -145,6 +145,7 @@ namespace UberspaceFlask
             PhaseSeconds = r.PhaseDurations.ToDictionary(p => p.Key, p => Math.Round(p.Value.TotalSeconds, 3)),
             LogTail = r.LogTail,
             PrunedReleases = r.Pruned.ToArray(),
+            ReleaseCommandOutput = r.ReleaseCommandOutput,
             Message = r.Error?.Message,
             Session = session,
         };

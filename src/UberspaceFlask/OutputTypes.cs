@@ -196,6 +196,8 @@ namespace UberspaceFlask
         /// <summary>The end of the failed step's output (pip, the import, the app's stderr); null on success.</summary>
         public string LogTail { get; internal set; }
         public string[] PrunedReleases { get; internal set; }
+        /// <summary>What the release command printed; null when none ran.</summary>
+        public string ReleaseCommandOutput { get; internal set; }
         /// <summary>The message of the error reported beside a failed result.</summary>
         public string Message { get; internal set; }
         public UberspaceSession Session { get; internal set; }
@@ -230,5 +232,34 @@ namespace UberspaceFlask
         public string Fingerprint { get; internal set; }
         public string Location { get; internal set; }
         public override string ToString() => Name;
+    }
+
+    /// <summary>A line of an app's log (Get-FlaskLog) or of a one-off command's output (Invoke-FlaskCommand).</summary>
+    public sealed class FlaskOutputLine
+    {
+        internal FlaskOutputLine() { }
+        public string App { get; internal set; }
+        /// <summary>The supervisord program (a log) or the release (a command) the line came from.</summary>
+        public string Source { get; internal set; }
+        /// <summary>Stdout or Stderr.</summary>
+        public string Stream { get; internal set; }
+        /// <summary>The time the line carries itself; null when it has none.</summary>
+        public DateTimeOffset? Time { get; internal set; }
+        public string Text { get; internal set; }
+        public string Location { get; internal set; }
+        public override string ToString() => Text;
+    }
+
+    /// <summary>How a one-off command ended (Invoke-FlaskCommand): its exit status; its lines came before it.</summary>
+    public sealed class FlaskCommandResult
+    {
+        internal FlaskCommandResult() { }
+        public string App { get; internal set; }
+        public string ReleaseId { get; internal set; }
+        public string[] Command { get; internal set; }
+        public int ExitCode { get; internal set; }
+        public TimeSpan Duration { get; internal set; }
+        public string Location { get; internal set; }
+        public UberspaceSession Session { get; internal set; }
     }
 }

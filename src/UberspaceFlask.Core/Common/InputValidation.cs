@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Collections.Generic;
 using System;
 using System.Text.RegularExpressions;
 
@@ -101,6 +103,19 @@ namespace UberspaceFlask.Core
             if (argument == null || HasLineBreakOrNul(argument))
                 throw Invalid("InvalidPipArgument", "A pip argument must be one line of text.", Redaction.PipArgument(argument));
             return argument;
+        }
+
+        /// <summary>A command as an argv (a release command, a one-off command): at least one word, the first not empty,
+        /// no word with a line break or NUL. It never passes through a shell.</summary>
+        public static List<string> CommandWords(IEnumerable<string> words, string errorId, string parameter)
+        {
+            var list = (words ?? Enumerable.Empty<string>()).ToList();
+            if (list.Count == 0 || string.IsNullOrEmpty(list[0]))
+                throw Invalid(errorId, $"{parameter} needs a command: the program first, then its arguments, one word each (an argv, not a shell line).", parameter);
+            var bad = list.FirstOrDefault(w => w == null || HasLineBreakOrNul(w));
+            if (list.Any(w => w == null || HasLineBreakOrNul(w)))
+                throw Invalid(errorId, $"A word of {parameter} holds a line break or a NUL: '{Show(bad)}'. Give each argument as one line of text.", bad);
+            return list;
         }
 
         public static string Plugin(string plugin)

@@ -35,5 +35,7 @@ namespace UberspaceFlask.Core
         public object Target { get; }
         /// <summary>Extra output (a log tail, a command's stderr) that belongs with the message.</summary>
         public string Detail { get; set; }
+        /// <summary>For ConnectionLost: what the command had written to stdout before the connection went (raw text).</summary>
+        public string PartialStdout { get; set; }
     }
 }

@@ -21,5 +21,7 @@ namespace UberspaceFlask.Core.Host
         public const int NoUwsgi = 10;
         /// <summary>Gate 2 could not start the slot: its files could not be written, or supervisord would not take it.</summary>
         public const int Slot = 11;
+        /// <summary>The release command exited non-zero.</summary>
+        public const int ReleaseCommand = 12;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -43,7 +44,16 @@ namespace UberspaceFlask.Core.Host
             string display = script.Display(list);
             Log.Verbose($"[{Where}] $ {display}");
             if (payload != null) Log.Verbose($"[{Where}]   with {payload.Length:N0} bytes on stdin");
-            var r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input, payload);
+            CommandResult r;
+            try
+            {
+                r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input, payload);
+            }
+            catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
+            {
+                // How far the script got before the connection went: its sections so far.
+                throw new ScriptInterruptedException(ex, new ScriptOutput(ex.PartialStdout ?? "", marker));
+            }
             if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
             var output = new ScriptOutput(r.Stdout, marker);
             if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))
@@ -52,6 +62,80 @@ namespace UberspaceFlask.Core.Host
         }
 
         public ScriptResult RunScript(string name, params ScriptArgument[] args) => RunScript(name, (IEnumerable<ScriptArgument>)args);
+
+        /// <summary>
+        /// Runs a host script whose output is wanted as it comes (a follow, a one-off command): every complete line is
+        /// handed to line(section, text, isStderr) on this thread, stdout lines with the section they are in, framing
+        /// left out. Stopping (Ctrl+C) stops the command on the host. The result is the same as RunScript's.
+        /// </summary>
+        public ScriptResult RunScriptStreaming(string name, IEnumerable<ScriptArgument> args, Action<string, string, bool> line, TimeSpan timeout)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            var script = HostScript.Get(name);
+            var list = args.ToList();
+            string marker = HostScript.NewMarker();
+            string display = script.Display(list);
+            Log.Verbose($"[{Where}] $ {display}");
+            var lines = new OutputLines(marker, line);
+            CommandResult r;
+            try
+            {
+                r = Transport.Run(script.CommandLine(marker, list), timeout, Cancellation, null, null, lines.Take);
+            }
+            catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
+            {
+                throw new ScriptInterruptedException(ex, new ScriptOutput(ex.PartialStdout ?? "", marker));
+            }
+            lines.Flush();
+            if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
+            return new ScriptResult(display, r, new ScriptOutput(r.Stdout, marker));
+        }
+
+        /// <summary>Chunks of output into lines: a section's framing ("@@MARKER NAME" and the empty line lib.sh's section()
+        /// may put before it) switches the section instead of being a line.</summary>
+        sealed class OutputLines
+        {
+            readonly string _open;
+            readonly Action<string, string, bool> _line;
+            readonly StringBuilder _out = new StringBuilder(), _err = new StringBuilder();
+            string _section = "";
+            bool _heldEmpty;
+
+            public OutputLines(string marker, Action<string, string, bool> line) { _open = "@@" + marker + " "; _line = line; }
+
+            public void Take(string chunk, bool isErr)
+            {
+                var buffer = isErr ? _err : _out;
+                buffer.Append(chunk);
+                string text = buffer.ToString();
+                int end = text.LastIndexOf('\n');
+                if (end < 0) return;
+                buffer.Clear().Append(text, end + 1, text.Length - end - 1);
+                foreach (var l in text.Substring(0, end).Split('\n')) Emit(l.TrimEnd('\r'), isErr);
+            }
+
+            public void Flush()
+            {
+                if (_out.Length > 0) Emit(_out.ToString(), false);
+                if (_err.Length > 0) Emit(_err.ToString(), true);
+                _out.Clear(); _err.Clear();
+                if (_heldEmpty) { _heldEmpty = false; _line(_section, "", false); }
+            }
+
+            void Emit(string l, bool isErr)
+            {
+                if (isErr) { _line(_section, l, true); return; }
+                if (l.StartsWith(_open, StringComparison.Ordinal))
+                {
+                    _heldEmpty = false;
+                    _section = l.Substring(_open.Length);
+                    return;
+                }
+                if (_heldEmpty) { _heldEmpty = false; _line(_section, "", false); }
+                if (l.Length == 0) { _heldEmpty = true; return; }
+                _line(_section, l, false);
+            }
+        }
 
         /// <summary>Runs a script that must succeed; otherwise throws errorId with its output.</summary>
         public ScriptResult RunScriptChecked(string name, string errorId, string what, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)
@@ -90,5 +174,19 @@ namespace UberspaceFlask.Core.Host
             return new UberspaceException(errorId, FailureKind.InvalidOperation,
                 $"{what} failed (exit {Raw.ExitStatus}) on {where}: {text}", Display) { Detail = Raw.CombinedOutput };
         }
+    }
+
+    /// <summary>ConnectionLost in the middle of a script: the same error, with the sections the script wrote before it.</summary>
+    public sealed class ScriptInterruptedException : UberspaceException
+    {
+        public ScriptInterruptedException(UberspaceException lost, ScriptOutput partial)
+            : base(lost.ErrorId, lost.Kind, lost.Message, lost.Target, lost.InnerException ?? lost)
+        {
+            Detail = lost.Detail;
+            Partial = partial;
+        }
+
+        /// <summary>The sections that arrived before the connection was lost.</summary>
+        public ScriptOutput Partial { get; }
     }
 }

@@ -28,8 +28,11 @@ namespace UberspaceFlask.Core.Host
         /// environment variable UF_INPUT, never in an argument list, which every account on a host can read.
         /// payload (or null) is the command's stdin: exactly its Length bytes, streamed as they are written, so
         /// sending them costs bytes, not round trips. A command that stops reading early just ends the stream.
+        /// output (or null) sees the command's output as it arrives, on the calling thread: each chunk of text with
+        /// true for stderr. The result still holds all of it.
         /// </summary>
-        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null);
+        CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null,
+            Action<string, bool> output = null);
     }
 
     /// <summary>Bytes for a command's stdin: the exact length up front (the host reads that many), then a writer.</summary>

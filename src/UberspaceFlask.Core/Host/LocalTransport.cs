@@ -22,7 +22,8 @@ namespace UberspaceFlask.Core.Host
         public string KnownHome { get; private set; }
         public void LearnHome(string home) => KnownHome = home;
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null,
+            Action<string, bool> output = null)
         {
             if (command == null) throw new ArgumentNullException(nameof(command));
             // The script goes in on stdin, so no argument escaping is involved at all. The braces make sh read the
@@ -46,8 +47,11 @@ namespace UberspaceFlask.Core.Host
             var sw = Stopwatch.StartNew();
             using (var p = Process.Start(psi))
             {
-                Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-                Task<string> stderr = p.StandardError.ReadToEndAsync();
+                // The observer is called on this thread: the readers queue what they read, the wait loop hands it on.
+                var arrived = new System.Collections.Concurrent.ConcurrentQueue<(string Text, bool Err)>();
+                Task<string> stdout = Collect(p.StandardOutput, output == null ? null : (Action<string>)(t => arrived.Enqueue((t, false))));
+                Task<string> stderr = Collect(p.StandardError, output == null ? null : (Action<string>)(t => arrived.Enqueue((t, true))));
+                void Pass() { while (output != null && arrived.TryDequeue(out var c)) output(c.Text, c.Err); }
                 var deadline = DateTime.UtcNow + timeout;
                 if (payload == null)
                     p.StandardInput.Write("{ " + HostCommand.Prelude + "\n" + command + "\n} </dev/null\n");
@@ -57,6 +61,7 @@ namespace UberspaceFlask.Core.Host
 
                 while (!p.WaitForExit(50))
                 {
+                    Pass();
                     if (cancellation.IsCancellationRequested || DateTime.UtcNow > deadline)
                     {
                         KillGroup(p.Id);
@@ -68,7 +73,9 @@ namespace UberspaceFlask.Core.Host
                     }
                 }
                 p.WaitForExit();
-                return new CommandResult(command, p.ExitCode, stdout.Result, stderr.Result, sw.Elapsed);
+                string o = stdout.Result, e = stderr.Result;
+                Pass();
+                return new CommandResult(command, p.ExitCode, o, e, sw.Elapsed);
             }
         }
 
@@ -101,6 +108,22 @@ namespace UberspaceFlask.Core.Host
                 p.WaitForExit(5000);
                 throw;
             }
+        }
+
+        /// <summary>Reads a stream to its end, handing each piece to seen (when given) as it comes.</summary>
+        static async Task<string> Collect(StreamReader reader, Action<string> seen)
+        {
+            if (seen == null) return await reader.ReadToEndAsync().ConfigureAwait(false);
+            var all = new StringBuilder();
+            var buffer = new char[8192];
+            int n;
+            while ((n = await reader.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+            {
+                var piece = new string(buffer, 0, n);
+                all.Append(piece);
+                seen(piece);
+            }
+            return all.ToString();
         }
 
         static void KillGroup(int pid)

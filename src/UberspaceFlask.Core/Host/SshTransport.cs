@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Sockets;
@@ -63,18 +64,33 @@ namespace UberspaceFlask.Core.Host
                    "exec 3<&-; wait $c; s=$?; kill $w 2>/dev/null; exit $s";
         }
 
-        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null)
+        public CommandResult Run(string command, TimeSpan timeout, CancellationToken cancellation, string input = null, HostPayload payload = null,
+            Action<string, bool> output = null)
         {
             lock (_gate)
             {
                 ThrowIfClosed();
                 var sw = Stopwatch.StartNew();
+                SshCommand current = null;
                 try
                 {
                     using (var cmd = _ssh.CreateCommand(Wrap(command, input != null, payload?.Length)))
                     {
+                        current = cmd;
                         var ar = cmd.BeginExecute();
                         var deadline = DateTime.UtcNow + timeout;
+                        // What was handed to the observer is gone from SSH.NET's pipes: kept here for the result.
+                        var seenOut = new StringBuilder();
+                        var seenErr = new StringBuilder();
+                        var outText = new UTF8Decoder();
+                        var errText = new UTF8Decoder();
+                        void Pass()
+                        {
+                            if (output == null) return;
+                            string o = outText.Take(cmd.OutputStream), e = errText.Take(cmd.ExtendedOutputStream);
+                            if (o.Length > 0) { seenOut.Append(o); output(o, false); }
+                            if (e.Length > 0) { seenErr.Append(e); output(e, true); }
+                        }
                         using (var stdin = cmd.CreateInputStream())
                         {
                             if (input != null)
@@ -86,10 +102,11 @@ namespace UberspaceFlask.Core.Host
                             if (payload != null) SendPayload(command, payload, stdin, ar, deadline, timeout, cancellation);
                             while (!ar.AsyncWaitHandle.WaitOne(50))
                             {
+                                Pass();
                                 bool stop = cancellation.IsCancellationRequested;
                                 if (stop || DateTime.UtcNow > deadline || !_ssh.IsConnected)
                                 {
-                                    if (!_ssh.IsConnected) throw Lost(null);
+                                    if (!_ssh.IsConnected) throw Lost(null, Arrived(cmd));
                                     stdin.Dispose(); // EOF: the watcher on the host kills the command's process group
                                     ar.AsyncWaitHandle.WaitOne(5000);
                                     if (stop) throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
@@ -99,12 +116,16 @@ namespace UberspaceFlask.Core.Host
                             }
                         }
                         cmd.EndExecute(ar);
-                        return new CommandResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, sw.Elapsed);
+                        Pass();
+                        string rest = cmd.Result, restErr = cmd.Error;
+                        if (output != null && rest.Length > 0) output(rest, false);
+                        if (output != null && restErr.Length > 0) output(restErr, true);
+                        return new CommandResult(command, cmd.ExitStatus ?? -1, seenOut + rest, seenErr + restErr, sw.Elapsed);
                     }
                 }
                 catch (Exception ex) when (IsConnectionFailure(ex))
                 {
-                    throw Lost(ex);
+                    throw Lost(ex, Arrived(current));
                 }
             }
         }
@@ -152,10 +173,37 @@ namespace UberspaceFlask.Core.Host
             || (ex is SshException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0)
             || (ex is InvalidOperationException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0);
 
-        UberspaceException Lost(Exception inner) =>
+        UberspaceException Lost(Exception inner, string arrived) =>
             new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
                 $"The SSH connection to {Description} was lost{(inner != null ? ": " + inner.Message : "")}. Files are written to a temporary file and renamed, so none is half-written; " +
-                "open a new session (New-UberspaceSession) and run the step again.", Description, inner);
+                "open a new session (New-UberspaceSession) and run the step again.", Description, inner) { PartialStdout = arrived };
+
+        /// <summary>
+        /// The stdout that had arrived when the connection went, read without waiting: SSH.NET's output pipe says how
+        /// many bytes it holds (Length), and a read of no more than those returns at once.
+        /// </summary>
+        static string Arrived(SshCommand cmd)
+        {
+            try
+            {
+                var pipe = cmd?.OutputStream;
+                long n = pipe == null ? 0 : pipe.Length;
+                if (n <= 0) return "";
+                var buffer = new byte[n];
+                int got = 0;
+                while (got < n)
+                {
+                    int k = pipe.Read(buffer, got, (int)(n - got));
+                    if (k <= 0) break;
+                    got += k;
+                }
+                return System.Text.Encoding.UTF8.GetString(buffer, 0, got);
+            }
+            catch (Exception)
+            {
+                return "";
+            }
+        }
 
         void ThrowIfClosed()
         {
@@ -171,6 +219,27 @@ namespace UberspaceFlask.Core.Host
                 _disposed = true;
                 try { _ssh.Dispose(); } catch (Exception) { }
             }
+        }
+    }
+
+    /// <summary>
+    /// Text from one of SSH.NET's output pipes as far as it has arrived, read without waiting (the pipe's Length is what
+    /// it holds; a read of no more than that returns at once); a character split between two reads is kept for the next.
+    /// </summary>
+    sealed class UTF8Decoder
+    {
+        readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+
+        public string Take(System.IO.Stream pipe)
+        {
+            long n;
+            try { n = pipe.Length; } catch (Exception) { return ""; }
+            if (n <= 0) return "";
+            var bytes = new byte[n];
+            int got = pipe.Read(bytes, 0, (int)n);
+            var chars = new char[_decoder.GetCharCount(bytes, 0, got)];
+            int count = _decoder.GetChars(bytes, 0, got, chars, 0);
+            return new string(chars, 0, count);
         }
     }
 }

@@ -42,7 +42,7 @@ namespace UberspaceFlask.Core.Releases
         }
     }
 
-    public enum PublishOutcome { Deployed, Unchanged, Failed, RolledBack, Restored }
+    public enum PublishOutcome { Deployed, Unchanged, Failed, RolledBack, Restored, Restarted }
 
     /// <summary>What a publish (or an undo) will do on one host: data, computed without a host.</summary>
     public sealed class PublishPlan
@@ -52,6 +52,8 @@ namespace UberspaceFlask.Core.Releases
         public bool Unchanged { get; set; }
         /// <summary>An undo: an existing release goes live again; nothing is uploaded and no venv is built.</summary>
         public bool IsUndo { get; set; }
+        /// <summary>A restart: the live release again, on the idle slot, through the same gate and switch.</summary>
+        public bool IsRestart { get; set; }
         public string ReleaseId { get; set; }
         public ReleaseInfo Info { get; set; }
         /// <summary>The release serving now (null on the first publish).</summary>
@@ -185,10 +187,25 @@ namespace UberspaceFlask.Core.Releases
         }
 
         /// <summary>Undo-FlaskDeployment: the previous good release (or the named one) through the same gate and switch.</summary>
-        public static PublishPlan PlanUndo(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock, string hostFrontendUrl = null)
+        public static PublishPlan PlanUndo(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock, string hostFrontendUrl = null) =>
+            PlanGoLive(spec, facts, releaseId, breakLock, hostFrontendUrl, false);
+
+        /// <summary>
+        /// Restart-FlaskApp for a published app: the live release started on the idle slot, gated, switched to, and the
+        /// old slot stopped, so no request fails (after a secret changed, or to give memory back). Never Unchanged.
+        /// </summary>
+        public static PublishPlan PlanRestart(PublishSpec spec, PublishFacts facts, bool breakLock, string hostFrontendUrl = null)
+        {
+            if (facts.State.Current == null)
+                throw new UberspaceException("AppNotPublished", FailureKind.ObjectNotFound,
+                    $"{spec.Name} on {facts.Where} has no published release (~/apps/{spec.Name}/state names none).", spec.Name);
+            return PlanGoLive(spec, facts, facts.State.Current, breakLock, hostFrontendUrl, true);
+        }
+
+        static PublishPlan PlanGoLive(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock, string hostFrontendUrl, bool restart)
         {
             var (port, alt) = Ports(spec, facts);
-            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true, BreakLock = breakLock, Root = facts.Root };
+            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true, IsRestart = restart, BreakLock = breakLock, Root = facts.Root };
             Live(plan, facts, spec);
             string id = releaseId ?? facts.State.Previous;
             var target = facts.Release(id);
@@ -201,7 +218,7 @@ namespace UberspaceFlask.Core.Releases
             if (!facts.Venvs.Contains(target.Venv ?? ""))
                 throw new UberspaceException("ReleaseVenvMissing", FailureKind.ObjectNotFound,
                     $"The venv of release {id} ({target.Venv}) is gone on {facts.Where}; publish that code again instead.", id);
-            if (id == plan.CurrentId && IsServing(plan, facts, spec))
+            if (!restart && id == plan.CurrentId && IsServing(plan, facts, spec))
             {
                 plan.Unchanged = true; plan.ReleaseId = id; plan.Info = target; plan.VenvReused = true;
                 plan.Slot = plan.LiveSlot; plan.SlotPort = plan.LivePort ?? port;
@@ -372,6 +389,8 @@ namespace UberspaceFlask.Core.Releases
         {
             string slotService = PublishLayout.SlotService(spec.Name, plan.Slot);
             plan.Changes.AddRange(FileChange.Changes(new[] { plan.SlotIni, plan.SlotService }));
+            if (spec.ReleaseCommand != null)
+                plan.Changes.Add(new Change("Run release command", $"{CommandWords.Display(spec.ReleaseCommand)} in release {plan.ReleaseId} (its folder and venv, the app's secrets in its environment)"));
             plan.Changes.Add(new Change("Start slot", $"{slotService} on port {plan.SlotPort} with release {plan.ReleaseId} ({plan.SlotUwsgi}), then wait for {plan.HealthUrlPath} to answer 2xx/3xx"));
             plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot, then check " + plan.FrontendHealthUrl));
             if (plan.OldSlotServiceIdle != null)

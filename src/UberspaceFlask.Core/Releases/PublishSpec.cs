@@ -23,6 +23,14 @@ namespace UberspaceFlask.Core.Releases
                 "Wait for it; if that client was killed, run again with -BreakLock.", holder);
     }
 
+    /// <summary>A command's words as the host scripts take them (run_release_command in lib.sh): a line per word, each
+    /// after a '=' so an empty word survives; and as a user reads it.</summary>
+    public static class CommandWords
+    {
+        public static string Encode(IEnumerable<string> words) => words == null ? "" : string.Join("\n", words.Select(w => "=" + w));
+        public static string Display(IEnumerable<string> words) => string.Join(" ", words.Select(ShellQuote.Quote));
+    }
+
     /// <summary>Publish-FlaskApp's input, validated once before any I/O; never changed afterwards.</summary>
     public sealed class PublishSpec
     {
@@ -55,12 +63,15 @@ namespace UberspaceFlask.Core.Releases
         public int GraceSeconds { get; private set; }
         /// <summary>Replace a slot file edited by hand (the old content kept as FILE.uf-backup).</summary>
         public bool Force { get; private set; }
+        /// <summary>Run once per new release after gate 1, in its folder and venv with the secrets (an argv); null for none.</summary>
+        public IReadOnlyList<string> ReleaseCommand { get; private set; }
         public string Target => WebBackendList.TargetFor(Domain, WebPath);
 
         public static PublishSpec Create(string name, string projectPath, string entry, string requirements, string python,
             IEnumerable<string> pipArguments, bool systemSitePackages, int? port, int? alternatePort, string webPath, string domain,
             string healthPath, int healthTimeoutSeconds, int processes, int threads, IEnumerable<string> sharedPaths, int keepReleases,
-            string frontendUrl, string uwsgiPath, IEnumerable<string> plugins, int graceSeconds = 2, bool force = false)
+            string frontendUrl, string uwsgiPath, IEnumerable<string> plugins, int graceSeconds = 2, bool force = false,
+            IEnumerable<string> releaseCommand = null)
         {
             var spec = new PublishSpec
             {
@@ -86,6 +97,7 @@ namespace UberspaceFlask.Core.Releases
                 Plugins = plugins?.Select(InputValidation.Plugin).ToList(),
                 GraceSeconds = InputValidation.Range(graceSeconds, 0, 60, "InvalidGraceSeconds", "-GraceSeconds"),
                 Force = force,
+                ReleaseCommand = releaseCommand == null ? null : InputValidation.CommandWords(releaseCommand, "InvalidReleaseCommand", "-ReleaseCommand"),
             };
             spec.Root = PublishLayout.RootFor(spec.Name);
             if (spec.Port != null && spec.AlternatePort == spec.Port)

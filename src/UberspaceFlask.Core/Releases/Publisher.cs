@@ -33,6 +33,8 @@ namespace UberspaceFlask.Core.Releases
         public Dictionary<string, TimeSpan> PhaseDurations { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         public string LogTail { get; set; }
         public List<string> Pruned { get; } = new List<string>();
+        /// <summary>What the release command printed (stdout and stderr); null when none ran.</summary>
+        public string ReleaseCommandOutput { get; set; }
         /// <summary>Set when Status is Failed or RolledBack: the error to report beside the result.</summary>
         public UberspaceException Error { get; set; }
     }
@@ -92,6 +94,12 @@ namespace UberspaceFlask.Core.Releases
                         slotStarted = true;
                         throw;
                     }
+                    catch (UberspaceException e) when (e.ErrorId == "PublishInterrupted" || e.ErrorId == "HostDiskFull" || e.ErrorId == "ReleaseCommandFailed")
+                    {
+                        phase = result.FailedPhase ?? phase;
+                        slotStarted = phase == "health-gate";
+                        throw;
+                    }
                 }
                 else
                 {
@@ -110,7 +118,7 @@ namespace UberspaceFlask.Core.Releases
                 phase = "cleanup";
                 Finish(shell, plan, root, result);
                 Done("cleanup");
-                result.Status = plan.IsUndo ? PublishOutcome.Restored : PublishOutcome.Deployed;
+                result.Status = plan.IsRestart ? PublishOutcome.Restarted : plan.IsUndo ? PublishOutcome.Restored : PublishOutcome.Deployed;
                 result.LiveSlot = plan.Slot;
                 result.LivePort = plan.SlotPort;
             }
@@ -127,12 +135,20 @@ namespace UberspaceFlask.Core.Releases
             }
             catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
             {
+                if (!plan.IsUndo && phase == "upload" && ex is ScriptInterruptedException cut) phase = StageReached(cut.Partial);
+                string state;
+                if (phase == "switch")
+                    state = $"the backend switch to port {plan.SlotPort} was under way, so the backend points at one of the two slots, and both keep running: " +
+                        "the site is served either way. Open a new session and publish again with -BreakLock: the next publish reads where the backend points and converges.";
+                else if (phase == "cleanup")
+                    state = $"the switch was confirmed: release {plan.ReleaseId} serves on port {plan.SlotPort}; whether it was recorded as current is not known. " +
+                        "Open a new session and publish again with -BreakLock (Get-FlaskRelease shows what was recorded).";
+                else
+                    state = $"{LiveText(plan)}: the new release was staged off to the side, and the host stopped the cut-off command. " +
+                        "Open a new session and publish again with -BreakLock.";
                 throw new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
-                    $"The SSH connection to {shell.Where} was lost during the {phase} phase of release {plan.ReleaseId}. " +
-                    (phase == "upload" || phase == "import-gate" || phase == "health-gate"
-                        ? "The live release is untouched: the new one was staged off to the side. "
-                        : "Check Get-FlaskRelease and the page. ") +
-                    "The publish lock stays held by this client: open a new session and run again with -BreakLock.", shell.Where, ex);
+                    $"The SSH connection to {shell.Where} was lost in the {PhaseTitle(phase)} phase of release {plan.ReleaseId}. Host state: {state} " +
+                    "The publish lock stays held by this client, which could not free it.", shell.Where, ex);
             }
             finally
             {
@@ -189,6 +205,8 @@ namespace UberspaceFlask.Core.Releases
                 plan.Entry, spec.HealthPath, plan.SlotUwsgi,
             };
             args.AddRange(SlotArguments(plan));
+            args.Add(CommandWords.Encode(spec.ReleaseCommand));
+            args.Add(spec.ReleaseCommand == null ? ScriptArgument.Of("") : ScriptArgument.Content(HostScript.Embedded("releases.uf_run.py")));
             args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
             var r = shell.RunScript("releases/stage", args, timeout + TimeSpan.FromSeconds(spec.HealthTimeoutSeconds), payload: payload);
             result.VenvReused = r.Output.Facts("venv").TryGetValue("reused", out var reused) && reused == "yes";
@@ -196,6 +214,7 @@ namespace UberspaceFlask.Core.Releases
             result.FilesLinked = plan.Link.Count;
             result.FilesRemoved = plan.Removed.Count;
             result.BytesUploaded = plan.Upload.Sum(f => f.Size);
+            ReadReleaseCommand(r, shell, result);
             switch (r.ExitStatus)
             {
                 case 0:
@@ -209,15 +228,21 @@ namespace UberspaceFlask.Core.Releases
                     return (upload, TimeSpan.FromSeconds(gated.Value - placed.Value), TimeSpan.FromSeconds(slotted.Value - gated.Value));
                 case ExitCodes.Slot:
                     throw r.Failure("SlotStartFailed", $"Starting {PublishLayout.SlotService(spec.Name, plan.Slot)}", shell.Where);
+                case ExitCodes.ReleaseCommand:
+                    throw ReleaseCommandFailed(r, plan, result, shell.Where);
                 case ExitCodes.Locked: throw PublishLayout.Locked(plan.Spec.Name, shell.Where, PublishLock.ReadRefusal(r.Output.Text("lock")));
                 case ExitCodes.Verify:
                     throw new UberspaceException("ReleaseVerifyFailed", FailureKind.InvalidData,
                         $"The staged files of release {plan.ReleaseId} on {shell.Where} do not match what was sent: {r.Output.Text("verify").Trim()}. Nothing that serves was touched; run again.", plan.ReleaseId);
                 case ExitCodes.NoSpace:
                     string kib = r.Output.Facts("space").TryGetValue("kib", out var k) ? k : "?";
+                    bool inVenv = r.Output.Text("space-phase").Trim() == "venv";
+                    result.FailedPhase = inVenv ? "import-gate" : "upload";
                     throw new UberspaceException("HostDiskFull", FailureKind.ResourceUnavailable,
-                        $"{shell.Where} ran out of disk space (or quota) while release {plan.ReleaseId} was unpacked: {kib} KiB left where {root} is. " +
-                        $"The staged files were removed and the live release is untouched. Free space (Remove-FlaskRelease, old logs) and publish again: this release needs {result.BytesUploaded / 1024:N0} KiB more.", plan.ReleaseId);
+                        $"{shell.Where} ran out of disk space (or quota) while {(inVenv ? $"the venv of release {plan.ReleaseId} was built" : $"release {plan.ReleaseId} was unpacked")}: " +
+                        $"{kib} KiB left where {root} is. Host state: {LiveText(plan)}; {(inVenv ? "the half-built venv and the release's files were" : "the staged files were")} removed " +
+                        $"and the publish lock is freed. What to do: free space (Remove-FlaskRelease, old logs) and publish again" +
+                        (inVenv ? "." : $": this release needs {result.BytesUploaded / 1024:N0} KiB more."), plan.ReleaseId);
                 case ExitCodes.Upload:
                     throw new UberspaceException("ReleaseUploadFailed", FailureKind.InvalidData,
                         $"The files of release {plan.ReleaseId} did not arrive whole on {shell.Where}: {r.Output.Text("unpack").Trim()}. The live release is untouched; run again.", plan.ReleaseId);
@@ -234,9 +259,66 @@ namespace UberspaceFlask.Core.Releases
                         $"Release {plan.ReleaseId} of {spec.Name} failed its first gate on {shell.Where} (import the app and GET {spec.HealthPath} through a test client); " +
                         $"nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
                 default:
-                    throw r.Failure("ReleaseStageFailed", "Staging the release", shell.Where);
+                    // Killed (the OOM killer, an admin) or ended some other way: the sections it got to say how far it came.
+                    string reached = StageReached(r.Output);
+                    result.FailedPhase = reached;
+                    throw Interrupted(plan, reached, Died(r.ExitStatus), shell.Where);
             }
         }
+
+        /// <summary>How far releases/stage.sh came, by the sections it wrote: the files, the venv and gate 1, the release
+        /// command, or gate 2.</summary>
+        public static string StageReached(ScriptOutput output) =>
+            output.Has("timing") ? "health-gate" : output.Has("release-command") ? "release-command" : output.Has("venv") ? "import-gate" : "upload";
+
+        /// <summary>The release command's output, when one ran: into the result, and line by line to the information stream.</summary>
+        static void ReadReleaseCommand(ScriptResult r, HostShell shell, PublishResult result)
+        {
+            if (!r.Output.Has("release-command")) return;
+            result.ReleaseCommandOutput = r.Output.Text("release-command").Replace("\r", "").TrimEnd('\n');
+            foreach (var line in result.ReleaseCommandOutput.Split('\n'))
+                if (line.Length > 0) shell.Log.Information(line);
+        }
+
+        static UberspaceException ReleaseCommandFailed(ScriptResult r, PublishPlan plan, PublishResult result, string where)
+        {
+            result.FailedPhase = "release-command";
+            result.LogTail = Tail(result.ReleaseCommandOutput);
+            string exit = r.Output.Facts("release-command-exit").TryGetValue("exit", out var e) ? e : "?";
+            return new UberspaceException("ReleaseCommandFailed", FailureKind.InvalidOperation,
+                $"The release command ({CommandWords.Display(plan.Spec.ReleaseCommand)}) of release {plan.ReleaseId} exited {exit} on {where}. " +
+                $"Host state: nothing was switched; {LiveText(plan)}; release {plan.ReleaseId} is marked failed. What to do: fix the command or what it " +
+                $"needs and publish again. Its output ended:\n{result.LogTail}", plan.ReleaseId);
+        }
+
+        /// <summary>The stage, venv, gate 1 or gate 2 as a phase name users read.</summary>
+        public static string PhaseTitle(string phase)
+        {
+            switch (phase)
+            {
+                case "upload": return "upload";
+                case "import-gate": return "venv and import gate (gate 1)";
+                case "health-gate": return "health gate (gate 2)";
+                case "release-command": return "release command";
+                case "switch": return "backend switch";
+                case "cleanup": return "recording and cleanup";
+                default: return phase;
+            }
+        }
+
+        /// <summary>What serves while a publish that failed before its switch is cleaned up.</summary>
+        static string LiveText(PublishPlan plan) =>
+            plan.CurrentId != null && plan.LivePort != null
+                ? $"release {plan.CurrentId} keeps serving on port {plan.LivePort}, untouched"
+                : "nothing was live before, and nothing was switched";
+
+        /// <summary>A host command of the phases before the switch that ended without saying why (killed, most often).</summary>
+        static UberspaceException Interrupted(PublishPlan plan, string phase, string how, string where) =>
+            new UberspaceException("PublishInterrupted", FailureKind.InvalidOperation,
+                $"Publishing release {plan.ReleaseId} of {plan.Spec.Name} to {where} was interrupted in the {PhaseTitle(phase)} phase: the host command was {how}" +
+                (how.StartsWith("killed by signal 9", StringComparison.Ordinal) ? " (as the OOM killer does when the account runs out of memory)" : "") + ". " +
+                $"Host state: {LiveText(plan)}; the module stops the new slot, marks release {plan.ReleaseId} failed and frees the publish lock (a warning follows if it cannot). " +
+                "What to do: publish again; if it happens again, look at the account's memory and processes (`ps`, `free`) while it runs.", plan.ReleaseId);
 
         static void Lock(HostShell shell, string root, bool breakLock, PublishSpec spec)
         {
@@ -266,7 +348,18 @@ namespace UberspaceFlask.Core.Releases
         /// <summary>Gate 2 alone (an undo: its release and venv are there already).</summary>
         static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result)
         {
-            var r = shell.RunScript("releases/slot", SlotArguments(plan), TimeSpan.FromSeconds(plan.Spec.HealthTimeoutSeconds + 60));
+            var spec = plan.Spec;
+            var args = SlotArguments(plan).ToList();
+            if (spec.ReleaseCommand != null)
+                args.AddRange(new[]
+                {
+                    CommandWords.Encode(spec.ReleaseCommand), ScriptArgument.Of(plan.Root), plan.ReleaseId, plan.VenvKey, plan.Entry,
+                    ScriptArgument.Content(HostScript.Embedded("releases.uf_run.py")),
+                });
+            // A release command has no time limit of its own beyond the one a publish gives it.
+            var r = shell.RunScript("releases/slot", args, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60) + (spec.ReleaseCommand != null ? TimeSpan.FromMinutes(20) : TimeSpan.Zero));
+            ReadReleaseCommand(r, shell, result);
+            if (r.ExitStatus == ExitCodes.ReleaseCommand) throw ReleaseCommandFailed(r, plan, result, shell.Where);
             if (r.ExitStatus != 0) throw r.Failure("SlotStartFailed", $"Starting {PublishLayout.SlotService(plan.Spec.Name, plan.Slot)}", shell.Where);
             ReadSlot(r, plan, result, shell);
         }
@@ -362,14 +455,14 @@ namespace UberspaceFlask.Core.Releases
 
         /// <summary>What an exit status says of how a host command ended (128+N: killed by signal N, as sh reports it).</summary>
         static string Died(int status) =>
-            status > 128 && status < 160 ? $"killed by signal {status - 128}" : $"exit {status}";
+            status > 128 && status < 160 ? $"killed by signal {status - 128}" : status < 0 ? "ended without an exit status (the connection's end of it was killed)" : $"exit {status}";
 
         static void Finish(HostShell shell, PublishPlan plan, string root, PublishResult result)
         {
             var spec = plan.Spec;
             string old = plan.OldSlotServiceIdle != null ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
             var idle = plan.OldSlotServiceIdle;
-            shell.RunScriptChecked("releases/finish", "ReleaseRecordFailed", "Recording the new current release", new[]
+            var r = shell.RunScript("releases/finish", new[]
             {
                 ScriptArgument.Of(root), ScriptArgument.Content(plan.NewState.Render()), plan.ReleaseId, ScriptArgument.Content(plan.Info.With(ReleaseStatus.Good).Render()),
                 old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
@@ -377,6 +470,12 @@ namespace UberspaceFlask.Core.Releases
                 ScriptArgument.Script(HostScript.Get("releases/cleanup")), idle?.BackupPath ?? "",
                 PublishLock.ForCleanup(plan.ReleaseId, old, spec.GraceSeconds, DateTime.UtcNow),
             });
+            if (r.ExitStatus != 0)
+                throw new UberspaceException("ReleaseRecordFailed", FailureKind.InvalidOperation,
+                    $"Release {plan.ReleaseId} of {spec.Name} is live on {shell.Where} (port {plan.SlotPort}; the switch was confirmed), but recording it failed " +
+                    $"({Died(r.ExitStatus)}{(r.Raw.Stderr.Trim().Length > 0 ? ": " + Tail(r.Raw.Stderr) : "")}). Host state: the state file may still name release " +
+                    $"{plan.CurrentId ?? "(none)"}{(old.Length > 0 ? $", and {old} keeps running beside it" : "")}. What to do: publish again; it reads where the backend points " +
+                    "and records the release that serves.", plan.ReleaseId);
             if (old.Length > 0 || plan.Prune.Count > 0 || plan.PruneVenvs.Count > 0)
                 shell.Log.Verbose($"[{shell.Where}] the cleanup runs on: {(old.Length > 0 ? $"{old} stops after {spec.GraceSeconds} s, then " : "")}old releases are pruned; it holds the publish lock until it is done (see {root}/cleanup.log).");
             result.Pruned.AddRange(plan.Prune);
@@ -388,7 +487,7 @@ namespace UberspaceFlask.Core.Releases
         {
             try
             {
-                string info = plan.IsUndo || phase == "upload" ? "" : plan.Info.With(ReleaseStatus.Failed, phase).Render();
+                string info = plan.IsUndo || phase == "upload" || phase == "cleanup" ? "" : plan.Info.With(ReleaseStatus.Failed, phase).Render();
                 shell.RunScriptChecked("releases/abandon", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
                 {
                     ScriptArgument.Of(root), plan.IsUndo ? "" : plan.ReleaseId, startedSlot ?? "",

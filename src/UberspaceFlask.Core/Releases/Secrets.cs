@@ -40,7 +40,7 @@ namespace UberspaceFlask.Core.Releases
             if (existing != null && existing.Sha256 == SecretsFile.Fingerprint(value)) return new List<Change>();
             return new List<Change>
             {
-                new Change(existing == null ? "Set secret" : "Replace secret", $"secret {name} of {app} (takes effect at the next publish)"),
+                new Change(existing == null ? "Set secret" : "Replace secret", $"secret {name} of {app} (takes effect at the next publish or Restart-FlaskApp)"),
             };
         }
 
@@ -49,7 +49,7 @@ namespace UberspaceFlask.Core.Releases
         {
             if (!current.Any(e => e.Name == name))
                 throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {where}.", name);
-            return new List<Change> { new Change("Remove secret", $"secret {name} of {app} (takes effect at the next publish)") };
+            return new List<Change> { new Change("Remove secret", $"secret {name} of {app} (takes effect at the next publish or Restart-FlaskApp)") };
         }
 
         public static List<SecretEntry> Set(HostShell shell, string app, string name, byte[] value)

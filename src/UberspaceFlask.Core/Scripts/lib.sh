@@ -20,6 +20,7 @@ uf_exit() {
 	not-found) exit 9 ;;
 	no-uwsgi) exit 10 ;;
 	slot) exit 11 ;;
+	release-command) exit 12 ;;
 	esac
 	exit 1
 }
@@ -356,7 +357,7 @@ venv_ready() {
 # src/UberspaceFlask.Core/Releases/PublishSpec.cs is its C# side. Sets uf_releases (a folder per release id),
 # uf_meta (ID.manifest and ID.info), uf_venvs (a venv per key), uf_shared, uf_staging, uf_state, uf_lock (the publish
 # lock: a folder with "holder" and, while a cleanup holds it, "cleanup"), uf_secrets, uf_shim (the WSGI entry), uf_gate
-# (gate 1's program) and uf_cleanup_log for publish directory $1.
+# (gate 1's program), uf_cleanup_log and uf_runner (runs a command in a release's environment) for publish directory $1.
 # shellcheck disable=SC2034
 app_layout() {
 	uf_releases=$1/releases
@@ -370,6 +371,27 @@ app_layout() {
 	uf_shim=$1/uf_wsgi.py
 	uf_gate=$1/uf_gate.py
 	uf_cleanup_log=$1/cleanup.log
+	uf_runner=$1/uf_run.py
+}
+
+# Runs a release command: $1 the release folder, $2 its venv, $3 the app's entry, $4 the command's words, one per
+# line, each after a '=' (so that an empty word survives), for a publish directory whose layout is set (app_layout).
+# The words run as an argv through uf_runner, in the release's folder and venv with the app's secrets in the
+# environment; no shell sees them. Output in the section "release-command", the exit status in
+# "release-command-exit", and returned.
+run_release_command() {
+	uf_rc_release=$1 uf_rc_venv=$2 uf_rc_entry=$3 uf_rc_words=$4
+	section release-command
+	set --
+	while IFS= read -r uf_word; do set -- "$@" "${uf_word#=}"; done <<EOF
+$uf_rc_words
+EOF
+	UF_RELEASE=$uf_rc_release UF_VENV=$uf_rc_venv UF_ENTRY=$uf_rc_entry UF_SECRETS=$uf_secrets \
+		"$uf_rc_venv/bin/python" "$uf_runner" "$@" </dev/null 2>&1
+	uf_status=$?
+	section release-command-exit
+	fact exit "$uf_status"
+	return "$uf_status"
 }
 
 # Takes an app's publish lock, a directory (mkdir is atomic), and writes who holds it. When another holds it, shows

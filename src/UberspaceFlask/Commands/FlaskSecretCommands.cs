@@ -42,7 +42,11 @@ namespace UberspaceFlask.Commands
                 var changes = Secrets.PlanSet(list, App, Name, value);
                 if (changes.Count == 0) WriteVerbose($"[{shell.Where}] the secret {Name} of {App} already has this value: nothing to change.");
                 else if (!ShouldProcessChanges(changes, shell.Where)) return;
-                else list = Secrets.Set(shell, App, Name, value);
+                else
+                {
+                    list = Secrets.Set(shell, App, Name, value);
+                    WriteWarning($"The app runs with the old value until it starts again: the new value of {Name} takes effect at the next Publish-FlaskApp or Restart-FlaskApp -Name {App}.");
+                }
                 if (PassThru)
                     foreach (var e in list)
                         if (e.Name == Name) WriteObject(OutputMapper.Secret(App, e, shell.Where));

@@ -66,6 +66,7 @@ namespace UberspaceFlask.Commands
             public QueuedLog(ParallelHosts owner, IOperationLog target) { _owner = owner; _target = target; }
             public void Verbose(string message) => _owner.Post(() => _target.Verbose(message));
             public void Warning(string message) => _owner.Post(() => _target.Warning(message));
+            public void Information(string message) => _owner.Post(() => _target.Information(message));
             public void Progress(string activity, string status, int percent) => _owner.Post(() => _target.Progress(activity, status, percent));
             public void ProgressDone(string activity) => _owner.Post(() => _target.ProgressDone(activity));
         }

@@ -108,6 +108,12 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>A command (an argv, never a shell line) run once per new release after gate 1, in the release's
+        /// folder and venv with the app's secrets in its environment: schema migrations (flask db upgrade). A non-zero
+        /// exit refuses the release.</summary>
+        [Parameter]
+        public string[] ReleaseCommand { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Session == null || Session.Length == 0) _local = true;
@@ -125,7 +131,7 @@ namespace UberspaceFlask.Commands
                     spec = PublishSpec.Create(Name, ResolveLocalPath(Path), Entry, Requirements, Python, PipArgument, SystemSitePackages,
                         IsBound(nameof(Port)) ? Port : (int?)null, IsBound(nameof(AlternatePort)) ? AlternatePort : (int?)null,
                         WebPath, Domain, HealthPath, HealthTimeoutSeconds, Processes, Threads, SharedPath, KeepReleases, FrontendUrl, UwsgiPath,
-                        IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force);
+                        IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
                     project = ProjectSnapshot.Read(spec);
                 }
                 catch (UberspaceException ex)

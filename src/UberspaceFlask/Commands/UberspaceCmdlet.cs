@@ -118,6 +118,7 @@ namespace UberspaceFlask.Commands
             public CmdletLog(UberspaceCmdlet cmdlet) { _cmdlet = cmdlet; }
             public void Verbose(string message) => _cmdlet.WriteVerbose(message);
             public void Warning(string message) => _cmdlet.WriteWarning(message);
+            public void Information(string message) => _cmdlet.WriteInformation(message, new[] { "UberspaceFlask" });
             public void Progress(string activity, string status, int percent) =>
                 _cmdlet.WriteProgress(new ProgressRecord(_cmdlet.ActivityId(activity), activity, status) { PercentComplete = percent });
             public void ProgressDone(string activity) =>

@@ -59,6 +59,11 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Run the release command (an argv) in the release that goes back live, before its slot starts; an
+        /// undo runs none unless asked.</summary>
+        [Parameter]
+        public string[] ReleaseCommand { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Name, () =>
@@ -71,7 +76,7 @@ namespace UberspaceFlask.Commands
                     IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
                     IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
                     IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
-                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force);
+                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
                 string uwsgi = Spec(new PublishState()).UwsgiPath;
                 var shell = OpenShell(Session);
                 var facts = PublishProbe.Run(shell, Name, "python3", uwsgi);

@@ -13,7 +13,9 @@
 # $12 'yes' for --system-site-packages, $13 the requirements file relative to the release ('' for none), $14 the
 # shared directories, one per line, $15 the WSGI shim in base64, $16 the gate program in base64, $17 the entry
 # (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, $20 to $31 gate 2's
-# parameters (start_slot in lib.sh), then pip's arguments. Gate 2 starts only when everything before it passed.
+# parameters (start_slot in lib.sh), $32 the release command's words ('=' and a word per line, '' for none), $33
+# uf_run.py in base64, then pip's arguments. The release command runs after gate 1; gate 2 starts only when
+# everything before it passed.
 # stdin: the manifest, the two lists, then the archive.
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
@@ -28,17 +30,27 @@ keep="$uf_staging/keep"
 links="$uf_staging/links"
 manifest="$uf_meta/$id.manifest"
 mkdir -p -- "$stage" || uf_exit failed
-# A stream that did not arrive whole, or no room for it: the staging directory goes at once (the client may be gone)
-# and the exit status says which; a full disk or quota also shows the space left, in the section "space".
-failed() {
-	rm -rf -- "$uf_staging"
+# Whether the disk or the quota is full: the failed command's output ($1) says so, or not even a MiB can be written
+# next to the releases (python -m venv hides what ensurepip said). If so, shows the space left in the section "space".
+out_of_space() {
 	case $1 in
-	*"No space left on device"* | *"Disk quota exceeded"*)
-		section space
-		fact kib "$(df -Pk -- "$root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
-		uf_exit no-space
+	*"No space left on device"* | *"Disk quota exceeded"*) ;;
+	*)
+		if head -c 1048576 /dev/zero >"$root/.uf-space-probe" 2>/dev/null; then
+			rm -f -- "$root/.uf-space-probe"
+			return 1
+		fi
+		rm -f -- "$root/.uf-space-probe"
 		;;
 	esac
+	section space
+	fact kib "$(df -Pk -- "$root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+}
+# A stream that did not arrive whole, or no room for it: the staging directory goes at once (the client may be gone)
+# and the exit status says which.
+failed() {
+	rm -rf -- "$uf_staging"
+	if out_of_space "$1"; then uf_exit no-space; fi
 	uf_exit upload
 }
 unpack() {
@@ -118,7 +130,8 @@ uwsgi=${19}
 # Gate 2's parameters, kept apart: what follows them is pip's arguments.
 slot_service=${20} slot_port=${21} slot_timeout=${22} slot_ini=${23} slot_ini_content=${24} slot_ini_backup=${25}
 service_ini=${26} service_ini_content=${27} service_ini_backup=${28} service_mode=${29} health_path=${30} pidfile=${31}
-shift 31
+release_command=${32} runner=${33}
+shift 33
 section venv
 if venv_ready "$venv"; then
 	fact reused yes
@@ -127,10 +140,21 @@ else
 	# Built in place: a venv cannot be moved.
 	rm -rf -- "$venv"
 	section venv-build
-	venv_create "$python" "$venv" "$system_site" 2>&1 || uf_exit venv
-	if [ -n "$requirements" ]; then
-		"$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1 || uf_exit venv
+	# A full disk here leaves nothing of this try behind (the half venv, the release's files and records), so what
+	# space there was is there again; any other failure keeps the release, marked failed, for a look.
+	if ! out=$(venv_create "$python" "$venv" "$system_site" 2>&1) ||
+		{ [ -n "$requirements" ] && ! out="$out
+$("$venv/bin/python" -m pip install --disable-pip-version-check "$@" -r "$release/$requirements" 2>&1)"; }; then
+		printf '%s\n' "$out"
+		if out_of_space "$out"; then
+			rm -rf -- "$venv" "$(venv_marker "$venv")" "$release" "$uf_meta/$id.info" "$uf_meta/$id.manifest"
+			section space-phase
+			echo venv
+			uf_exit no-space
+		fi
+		uf_exit venv
 	fi
+	printf '%s\n' "$out"
 	venv_done "$venv"
 fi
 section gate
@@ -140,6 +164,10 @@ section gate-exit
 fact exit "$status"
 [ "$status" -eq 0 ] || uf_exit gate
 [ -x "$uwsgi" ] || uf_exit no-uwsgi
+if [ -n "$release_command" ]; then
+	write_file "$uf_runner" "$runner" '' || uf_exit failed
+	run_release_command "$release" "$venv" "$entry" "$release_command" || uf_exit release-command
+fi
 read -r finished _ </proc/uptime 2>/dev/null || finished=
 section timing
 fact placed "$placed"

@@ -6,7 +6,7 @@ import importlib
 import os
 
 
-def _load_secrets(path):
+def load_secrets(path):
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -27,5 +27,7 @@ def _load_app(entry):
     return getattr(module, attr or "app")
 
 
-_load_secrets(os.environ.get("UF_SECRETS", ""))
-application = _load_app(os.environ["UF_ENTRY"])
+# uWSGI and the gate load this file as a script; uf_run.py imports it by name for load_secrets alone.
+if __name__ != "uf_wsgi":
+    load_secrets(os.environ.get("UF_SECRETS", ""))
+    application = _load_app(os.environ["UF_ENTRY"])

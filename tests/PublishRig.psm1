@@ -1,0 +1,72 @@
+# What the publish tests share: a request loop through the frontend, the wait for a publish's detached cleanup, the
+# latency proxy, and what a host looks like after a publish converged. Import after SandboxRunner.psm1.
+
+function Start-RequestLoop {
+    <# Requests URL every 20 ms (curl, its own process) until Stop-RequestLoop; returns a handle. #>
+    param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] [string] $WorkDir)
+    $codes = Join-Path $WorkDir ("codes-" + [guid]::NewGuid().ToString('N')); $stop = "$codes.stop"
+    $loopScript = "$codes.sh"
+    Set-Content $loopScript "while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 '$Url' >> '$codes'; sleep 0.02; done"
+    $p = Start-Process bash -PassThru -ArgumentList $loopScript
+    Start-Sleep -Milliseconds 300
+    [pscustomobject]@{ Process = $p; Codes = $codes; Stop = $stop }
+}
+
+function Stop-RequestLoop {
+    <# Stops the loop and returns every status code it saw, in order. #>
+    param([Parameter(Mandatory)] $Loop)
+    Start-Sleep -Milliseconds 300
+    New-Item $Loop.Stop | Out-Null
+    $Loop.Process.WaitForExit(10000) | Out-Null
+    @(Get-Content $Loop.Codes)
+}
+
+function Wait-Cleanup {
+    <# The cleanup after a publish (old slot stopped after the grace period, pruning) runs on after Publish-FlaskApp
+       returns and holds the lock meanwhile: tests that look at the old slot or the lock wait for it first. #>
+    param([string] $App = 'shop', [int] $TimeoutSeconds = 30)
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+}
+
+function Get-LatencyProxy {
+    <# The link simulator the developers' guide names (shared/, beside the repository); CI has it there too. #>
+    $proxy = Join-Path $PSScriptRoot '../../shared/tools/latency-proxy.py'
+    if (-not (Test-Path $proxy)) { throw "The latency proxy is not at $proxy (shared/ beside the repository)." }
+    (Resolve-Path $proxy).Path
+}
+
+function Wait-HostEvent {
+    <# Polls the condition (a script block looking at the host) until it returns something; throws after the timeout. #>
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 60, [string] $What = 'the moment')
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Get-Date) -lt $deadline) {
+        $seen = & $Condition
+        if ($seen) { return $seen }
+        Start-Sleep -Milliseconds 5
+    }
+    throw "Timed out waiting for $What."
+}
+
+function Get-PublishedApp {
+    <# What a user would check after a publish settled: the slots' states, the backend's port for the app's path, the
+       state file's live slot and port, the lock and the staging directory. #>
+    param([Parameter(Mandatory)] [string] $App, [Parameter(Mandatory)] [string] $WebPath)
+    $root = "/home/isabell/apps/$App"
+    $status = (Invoke-AsAccountNative -Command "supervisorctl status $App-a $App-b").Text
+    $state = if (Test-Path "$root/state") { Get-Content "$root/state" -Raw | ConvertFrom-StringData } else { @{} }
+    $livePort = if ($state.slot -eq 'a') { $state.port } elseif ($state.slot -eq 'b') { $state.'alternate-port' }
+    $backend = (Invoke-AsAccountNative -Command 'uberspace web backend list').Text -split "`n" |
+        Where-Object { $_ -match "^$([regex]::Escape($WebPath))\s+http:(\d+)" } | ForEach-Object { $Matches[1] } | Select-Object -First 1
+    [pscustomobject]@{
+        Running      = @($status -split "`n" | Where-Object { $_ -match '\s(RUNNING|STARTING)\s' } | ForEach-Object { ($_ -split '\s+')[0] })
+        Slot         = $state.slot
+        LivePort     = $livePort
+        BackendPort  = $backend
+        Current      = $state.current
+        LockHeld     = Test-Path "$root/lock"
+        StagingItems = @(Get-ChildItem "$root/staging" -Force -ErrorAction SilentlyContinue).Count
+    }
+}
+
+Export-ModuleMember -Function Start-RequestLoop, Stop-RequestLoop, Wait-Cleanup, Get-LatencyProxy, Wait-HostEvent, Get-PublishedApp
