@@ -455,3 +455,75 @@ Describe 'The readers of the publish directory''s files' {
         $map['a b.txt'] | Should -Be "$sha1 "
     }
 }
+
+Describe 'Running a published app day to day, decided without a host' {
+    BeforeAll {
+        $script:serving = @{ Status = "shop-b RUNNING   pid 7, uptime 0:10:00"; Backends = "/ http:10501 => OK, listening: PID 7, uwsgi`n" }
+        $script:liveState = "current=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501"
+        function script:New-CommandSpec([object[]] $Words) {
+            (Get-CoreType PublishSpec)::Create('shop', $work, 'shop:create_app()', $N, 'python3', [string[]]@(), $true,
+                $null, $null, '/', $N, '/health', 60, 2, 0, [string[]]@(), 5, 'http://127.0.0.1:18080', $N, $null, 2, $false, [string[]]$Words)
+        }
+    }
+    It 'a release command is an argv: encoded a word per line, an empty word kept; no words or a line break is InvalidReleaseCommand' {
+        (Get-CoreType CommandWords)::Encode([string[]]@('flask', 'db', '', 'it''s $(x)')) | Should -Be "=flask`n=db`n=`n=it's `$(x)"
+        (Get-CoreType CommandWords)::Display([string[]]@('flask', 'db upgrade')) | Should -Be "flask 'db upgrade'"
+        Get-ErrorId { New-CommandSpec @() } | Should -Be 'InvalidReleaseCommand'
+        Get-ErrorId { New-CommandSpec @('flask', "db`nupgrade") } | Should -Be 'InvalidReleaseCommand'
+        Get-ErrorId { New-CommandSpec @('', 'x') } | Should -Be 'InvalidReleaseCommand'
+        (New-CommandSpec @('flask', 'db', 'upgrade')).ReleaseCommand | Should -Be @('flask', 'db', 'upgrade')
+    }
+    It 'the plan lists the release command between the slot''s files and its start' {
+        $infos = @((Info $id1), (Info $id2))
+        $plan = Plan (New-CommandSpec @('flask', 'db', 'upgrade')) (New-Facts -State $liveState -Infos $infos -Manifest '' -Venvs 'v1' @serving) (New-Snapshot @{ 'app.py' = $sha3 })
+        $actions = @($plan.Changes.Action)
+        $actions.IndexOf('Run release command') | Should -BeGreaterThan $actions.IndexOf('Create file')
+        $actions.IndexOf('Run release command') | Should -BeLessThan $actions.IndexOf('Start slot')
+        ($plan.Changes | Where-Object Action -eq 'Run release command').Target | Should -Match '^flask db upgrade in release '
+        @((Plan (New-Spec) (New-Facts -State $liveState -Infos $infos -Manifest '' -Venvs 'v1' @serving) (New-Snapshot @{ 'app.py' = $sha3 })).Changes.Action) | Should -Not -Contain 'Run release command'
+    }
+    It 'a restart starts the live release on the idle slot and is never Unchanged; an app with no release is AppNotPublished' {
+        $facts = New-Facts -State $liveState -Infos @((Info $id1), (Info $id2 -Venv 'v2')) -Venvs "v1`nv2" @serving
+        $plan = (Get-CoreType PublishPlanner)::PlanRestart((New-Spec), $facts, $false)
+        $plan.Unchanged | Should -BeFalse
+        $plan.IsRestart | Should -BeTrue
+        $plan.ReleaseId | Should -Be $id2
+        $plan.VenvKey | Should -Be 'v2'
+        $plan.Slot | Should -Be 'a'
+        $plan.NewState.Previous | Should -Be $id1
+        $plan.Changes.Action | Should -Contain 'Start slot'
+        $plan.Changes.Action | Should -Contain 'Stop slot'
+        Get-ErrorId { (Get-CoreType PublishPlanner)::PlanRestart((New-Spec), (New-Facts), $false) } | Should -Be 'AppNotPublished'
+    }
+    It 'how far the stage came, from the sections it wrote' {
+        $reached = { param($Sections) (Get-CoreType Publisher)::StageReached((Get-CoreType ScriptOutput)::new((($Sections | ForEach-Object { "@@m $_`nx" }) -join "`n"), 'm')) }
+        & $reached @('unpack') | Should -Be 'upload'
+        & $reached @('unpack', 'verify') | Should -Be 'upload'
+        & $reached @('unpack', 'verify', 'venv', 'gate') | Should -Be 'import-gate'
+        & $reached @('venv', 'gate', 'gate-exit', 'release-command') | Should -Be 'release-command'
+        & $reached @('venv', 'gate', 'release-command', 'timing', 'wait') | Should -Be 'health-gate'
+    }
+    It 'output arriving in pieces becomes lines with their section, the framing left out' {
+        $seen = [System.Collections.Generic.List[string]]::new()
+        $lines = (Get-CoreType StreamedLines)::new('mk', [Action[string, string, bool]] { param($s, $t, $e) $seen.Add("$s|$t|$e") })
+        foreach ($piece in @("@@mk sta", "tus`nshop RUNNING`n", "`n@@mk output`nfirst li", "ne`n`nafter an empty one`nno newline at the end")) { $lines.Take($piece, $false) }
+        $lines.Take("an error`n", $true)
+        $lines.Flush()
+        @($seen) | Should -Be @('status|shop RUNNING|False', 'output|first line|False', 'output||False', 'output|after an empty one|False', 'output|an error|True', 'output|no newline at the end|False')
+    }
+    It 'a log line''s own time: uWSGI''s request log, Python''s logging, ISO 8601; none when it has none' {
+        $line = Get-CoreType AppOutputLine
+        $line::TimeIn('[pid: 7|app: 0|req: 1/1] 127.0.0.1 () {24 vars in 258 bytes} [Fri Nov 27 10:36:20 2026] GET /health => generated 2 bytes') |
+            Should -Be ([DateTimeOffset]::new(2026, 11, 27, 10, 36, 20, [TimeSpan]::Zero))
+        $line::TimeIn('2026-11-27 10:00:05,123 INFO shop: paid') | Should -Be ([DateTimeOffset]::new(2026, 11, 27, 10, 0, 5, 123, [TimeSpan]::Zero))
+        $line::TimeIn('[2026-11-27T10:00:05+01:00] started') | Should -Be ([DateTimeOffset]::new(2026, 11, 27, 9, 0, 5, [TimeSpan]::Zero))
+        $line::TimeIn('*** Starting uWSGI 2.0.21 (64bit) ***') | Should -BeNullOrEmpty
+    }
+    It 'whose log: a published app''s live slot, or the one asked for; a guide-style app''s service, which has no slots' {
+        $log = Get-CoreType AppLog
+        $log::Service('shop', (New-Facts -State $liveState -Infos @((Info $id2))), $N) | Should -Be 'shop-b'
+        $log::Service('shop', (New-Facts -State $liveState -Infos @((Info $id2))), 'a') | Should -Be 'shop-a'
+        $log::Service('flask', (New-Facts), $N) | Should -Be 'flask'
+        Get-ErrorId { $log::Service('flask', (New-Facts), 'a') } | Should -Be 'AppNotPublished'
+    }
+}

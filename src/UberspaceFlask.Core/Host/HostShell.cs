@@ -76,7 +76,7 @@ namespace UberspaceFlask.Core.Host
             string marker = HostScript.NewMarker();
             string display = script.Display(list);
             Log.Verbose($"[{Where}] $ {display}");
-            var lines = new OutputLines(marker, line);
+            var lines = new StreamedLines(marker, line);
             CommandResult r;
             try
             {
@@ -91,51 +91,6 @@ namespace UberspaceFlask.Core.Host
             return new ScriptResult(display, r, new ScriptOutput(r.Stdout, marker));
         }
 
-        /// <summary>Chunks of output into lines: a section's framing ("@@MARKER NAME" and the empty line lib.sh's section()
-        /// may put before it) switches the section instead of being a line.</summary>
-        sealed class OutputLines
-        {
-            readonly string _open;
-            readonly Action<string, string, bool> _line;
-            readonly StringBuilder _out = new StringBuilder(), _err = new StringBuilder();
-            string _section = "";
-            bool _heldEmpty;
-
-            public OutputLines(string marker, Action<string, string, bool> line) { _open = "@@" + marker + " "; _line = line; }
-
-            public void Take(string chunk, bool isErr)
-            {
-                var buffer = isErr ? _err : _out;
-                buffer.Append(chunk);
-                string text = buffer.ToString();
-                int end = text.LastIndexOf('\n');
-                if (end < 0) return;
-                buffer.Clear().Append(text, end + 1, text.Length - end - 1);
-                foreach (var l in text.Substring(0, end).Split('\n')) Emit(l.TrimEnd('\r'), isErr);
-            }
-
-            public void Flush()
-            {
-                if (_out.Length > 0) Emit(_out.ToString(), false);
-                if (_err.Length > 0) Emit(_err.ToString(), true);
-                _out.Clear(); _err.Clear();
-                if (_heldEmpty) { _heldEmpty = false; _line(_section, "", false); }
-            }
-
-            void Emit(string l, bool isErr)
-            {
-                if (isErr) { _line(_section, l, true); return; }
-                if (l.StartsWith(_open, StringComparison.Ordinal))
-                {
-                    _heldEmpty = false;
-                    _section = l.Substring(_open.Length);
-                    return;
-                }
-                if (_heldEmpty) { _heldEmpty = false; _line(_section, "", false); }
-                if (l.Length == 0) { _heldEmpty = true; return; }
-                _line(_section, l, false);
-            }
-        }
 
         /// <summary>Runs a script that must succeed; otherwise throws errorId with its output.</summary>
         public ScriptResult RunScriptChecked(string name, string errorId, string what, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)
