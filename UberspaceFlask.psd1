@@ -31,6 +31,7 @@
         'Publish-FlaskApp'
         'Undo-FlaskDeployment'
         'Restart-FlaskApp'
+        'Get-FlaskApp'
         'Get-FlaskLog'
         'Invoke-FlaskCommand'
         'Get-FlaskRelease'

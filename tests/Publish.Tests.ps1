@@ -332,6 +332,41 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         & pgrep -u isabell -f 'supervisorctl tail' | Should -BeNullOrEmpty
     }
 
+    It 'Get-FlaskApp lists a published app and a guide-style one on the same account, with ports, routes and health' {
+        $guide = New-FlaskApp -Name guideapp -Session $s -Package @() -SystemSitePackages -ErrorAction Stop |
+            New-UwsgiConfig -Port 10595 -MountPath /guideapp -ErrorAction Stop |
+            Register-SupervisorService -Name guideapp -StartSeconds 1 -ErrorAction Stop |
+            Set-WebBackend -Path /guideapp -ErrorAction Stop
+        try {
+            $st = Get-State | ConvertFrom-StringData
+            $apps = @(Get-FlaskApp -Session $s -Health -ErrorAction Stop)
+            $shop = $apps | Where-Object Name -eq 'shop'
+            $other = $apps | Where-Object Name -eq 'guideapp'
+            $shop.Kind | Should -Be 'Published'
+            $shop.ReleaseId | Should -Be $st.current
+            $shop.Slot | Should -Be $st.slot
+            $shop.Port | Should -Be ($(if ($st.slot -eq 'a') { $st.port } else { $st.'alternate-port' }))
+            $shop.State | Should -Be 'RUNNING'
+            $shop.Routes | Should -Contain '/'
+            $shop.HealthStatus | Should -Be 200
+            $other.Kind | Should -Be 'Guide'
+            $other.AppPath | Should -Be '/home/isabell/guideapp'
+            $other.Port | Should -Be 10595
+            $other.State | Should -BeIn @('RUNNING', 'STARTING')
+            @($other.Routes) | Should -Be @('/guideapp')
+            $other.HealthStatus | Should -Be 200
+            # The slots are not apps of their own; a name picks one; a name with no app is AppNotFound.
+            $apps.Name | Should -Not -Contain 'shop-a'
+            @(Get-FlaskApp shop -Session $s).Name | Should -Be @('shop')
+            Get-FlaskApp nosuchapp -Session $s -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'AppNotFound,*'
+        } finally {
+            Unregister-SupervisorService -Name guideapp -Session $s -Confirm:$false -ErrorAction SilentlyContinue
+            Remove-WebBackend -Path /guideapp -Session $s -Confirm:$false -ErrorAction SilentlyContinue
+            Remove-FlaskApp -Name guideapp -Session $s -Force -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'a second publish while one runs is refused with an error naming the holder' {
         Set-Version '6'
         Wait-Cleanup

@@ -527,3 +527,76 @@ Describe 'Running a published app day to day, decided without a host' {
         Get-ErrorId { $log::Service('flask', (New-Facts), 'a') } | Should -Be 'AppNotPublished'
     }
 }
+
+Describe 'Get-FlaskApp reads one round trip''s output' {
+    It 'a published app and a guide-style one, each with its port, state, routes and URL; the slots are not apps of their own' {
+        $m = 'ufm'
+        $b64 = { param($t) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($t)) }
+        $text = "@@$m host`nhome=/home/isabell`n"
+        $text += "@@$m file:service:flask`nfile`n$(& $b64 "[program:flask]`ndirectory=%(ENV_HOME)s/basic_flask`ncommand=/usr/bin/uwsgi uwsgi.ini`n")`n"
+        $text += "@@$m file:service:shop-a`nfile`n$(& $b64 "[program:shop-a]`ndirectory=/home/isabell/apps/shop`ncommand=/usr/bin/uwsgi slot-a.ini`n")`n"
+        $text += "@@$m file:service:shop-b`nfile`n$(& $b64 "[program:shop-b]`ndirectory=/home/isabell/apps/shop`ncommand=/usr/bin/uwsgi slot-b.ini`n")`n"
+        $text += "@@$m file:service:worker`nfile`n$(& $b64 "[program:worker]`ndirectory=/home/isabell/worker`ncommand=/usr/bin/python3 worker.py`n")`n"
+        $text += "@@$m published:shop`ncurrent=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501`nhealth-path=/health`n"
+        $text += "@@$m file:uwsgi:/home/isabell/basic_flask`nfile`n$(& $b64 "[uwsgi]`nhttp-socket = :1024`n")`n"
+        $text += "@@$m listeners`nLISTEN 0 100 0.0.0.0:10501 0.0.0.0:* users:((`"uwsgi`",pid=71,fd=3))`n"
+        $text += "@@$m status`nflask                            RUNNING   pid 60, uptime 1:00:00`nshop-a                           STOPPED   Nov 27 10:00 AM`nshop-b                           RUNNING   pid 71, uptime 0:10:00`nworker                           RUNNING   pid 80, uptime 2:00:00`n@@$m status-exit`nexit=3`n"
+        $text += "@@$m backends`n/ http:10501 => OK, listening: PID 71, uwsgi`n/guide http:1024 => OK, listening: PID 60, uwsgi`nshop.example.org/ http:10501 => OK, listening: PID 71, uwsgi`n@@$m backends-exit`nexit=0`n"
+        $apps = @((Get-CoreType FlaskApps)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'http://127.0.0.1:18080'))
+        $apps.Name | Should -Be @('flask', 'shop')
+        $guide = $apps[0]; $shop = $apps[1]
+        $guide.Kind | Should -Be 'Guide'
+        $guide.AppPath | Should -Be '/home/isabell/basic_flask'
+        $guide.Port | Should -Be 1024
+        $guide.State | Should -Be 'RUNNING'
+        $guide.Pid | Should -Be 60
+        @($guide.Routes) | Should -Be @('/guide')
+        $guide.Url | Should -Be 'http://127.0.0.1:18080/guide'
+        $shop.Kind | Should -Be 'Published'
+        $shop.ReleaseId | Should -Be $id2
+        $shop.Slot | Should -Be 'b'
+        $shop.Port | Should -Be 10501
+        $shop.Service | Should -Be 'shop-b'
+        $shop.Pid | Should -Be 71
+        @($shop.Routes) | Should -Be @('/', 'shop.example.org')
+        (Get-CoreType FlaskApps)::HealthUrl($shop) | Should -Be 'http://127.0.0.1:18080/health'
+        (Get-CoreType FlaskApps)::HealthUrl($guide) | Should -Be 'http://127.0.0.1:18080/guide/'
+    }
+}
+
+Describe 'Test-FlaskDeployment''s checks of a published app, read from one round trip''s output' {
+    BeforeAll {
+        function script:New-PublishedFacts([string] $Lock = '', [string] $Mode = '600', [string] $MasterPid = '71', [string] $Backend = '/ http:10501 => OK', [string] $IdleIni = "[program:shop-a]`nautostart=false`n") {
+            $m = 'ufm'
+            $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($IdleIni))
+            $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m state`ncurrent=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501`nhealth-path=/health`n"
+            $text += "@@$m releases`n$id1`n$id2`n@@$m meta`n$id1.info`n$id2.info`n$id2.manifest`n@@$m lock`n$Lock`n@@$m lock-age`n$(if ($Lock) { 'seconds=5400' })`n"
+            $text += "@@$m secrets-mode`n$Mode`n@@$m file:slot-service:a`nfile`n$b64`n@@$m pid:a`n`n@@$m pid:b`n$MasterPid`n"
+            $text += "@@$m disk`n2048`t/home/isabell/apps/shop/releases`n30720`t/home/isabell/apps/shop/venvs`n"
+            $text += "@@$m listeners`nLISTEN 0 100 0.0.0.0:10501 0.0.0.0:* users:((`"uwsgi`",pid=71,fd=3))`n"
+            $text += "@@$m status`nshop-a                           STOPPED   Nov 27 10:00 AM`nshop-b                           RUNNING   pid 71, uptime 0:10:00`n"
+            $text += "@@$m backends`n$Backend`n"
+            $f = (Get-CoreType PublishedDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
+            $f.HealthUrl = (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080'); $f.HealthCode = '200'
+            $f
+        }
+        function script:Check($Facts, [string] $Name) { @((Get-CoreType PublishedDiagnosis)::All($Facts)) | Where-Object Check -eq $Name }
+    }
+    It 'a healthy app passes every check; the health URL follows the state''s route' {
+        $f = New-PublishedFacts
+        $f.HealthUrl | Should -Be 'http://127.0.0.1:18080/health'
+        @((Get-CoreType PublishedDiagnosis)::All($f) | Where-Object { "$($_.Status)" -ne 'Passed' }) | Should -BeNullOrEmpty
+        (Check $f 'Disk use').Message | Should -Be 'Releases 2.0 MB, venvs 30.0 MB (Remove-FlaskRelease prunes old ones).'
+    }
+    It 'each broken fact fails its own check, with a fix' {
+        $lock = Check (New-PublishedFacts -Lock "held`nana@laptop pid 4242 since 2026-11-27T09:00:00Z") 'Publish lock'
+        "$($lock.Status)" | Should -Be 'Failed'; $lock.Message | Should -Match 'held for 90 min by ana@laptop pid 4242'; $lock.Fix | Should -Match '-BreakLock'
+        "$((Check (New-PublishedFacts -Lock "cleanup`nthe cleanup after release x") 'Publish lock').Status)" | Should -Be 'Passed'
+        "$((Check (New-PublishedFacts -Mode '644') 'Secrets file').Status)" | Should -Be 'Failed'
+        $port = Check (New-PublishedFacts -MasterPid '99') 'Live port'
+        "$($port.Status)" | Should -Be 'Failed'; $port.Message | Should -Match 'held by another process'
+        $backend = Check (New-PublishedFacts -Backend '/ http:10500 => OK') 'Backend'
+        "$($backend.Status)" | Should -Be 'Failed'; $backend.Message | Should -Match "port 10500 \(the idle slot's\)"; $backend.Fix | Should -Match 'Set-WebBackend -Path / -Port 10501'
+        "$((Check (New-PublishedFacts -IdleIni "[program:shop-a]`n") 'Idle slot').Status)" | Should -Be 'Failed'
+    }
+}

@@ -262,4 +262,31 @@ namespace UberspaceFlask
         public string Location { get; internal set; }
         public UberspaceSession Session { get; internal set; }
     }
+
+    /// <summary>A Flask app on an account (Get-FlaskApp): published, or set up with the guide's pipeline.</summary>
+    public sealed class FlaskAppInfo
+    {
+        internal FlaskAppInfo() { }
+        public string Name { get; internal set; }
+        /// <summary>Published or Guide.</summary>
+        public string Kind { get; internal set; }
+        public string AppPath { get; internal set; }
+        /// <summary>The live release (published apps).</summary>
+        public string ReleaseId { get; internal set; }
+        /// <summary>The live slot, a or b (published apps).</summary>
+        public string Slot { get; internal set; }
+        public int? Port { get; internal set; }
+        /// <summary>The supervisord program that serves it.</summary>
+        public string Service { get; internal set; }
+        public string State { get; internal set; }
+        public int? Pid { get; internal set; }
+        /// <summary>The web backend routes (PATH or DOMAIN/PATH) that point at its port.</summary>
+        public string[] Routes { get; internal set; }
+        public string Url { get; internal set; }
+        /// <summary>With -Health: the HTTP status of its health path through the frontend (0: no answer).</summary>
+        public int? HealthStatus { get; internal set; }
+        public string Location { get; internal set; }
+        public UberspaceSession Session { get; internal set; }
+        public override string ToString() => Name;
+    }
 }

@@ -43,6 +43,17 @@ namespace UberspaceFlask.Commands
                 string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
                 var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
                 var shell = OpenShell(Session);
+                // By name, a published app (~/apps/NAME/state) gets the checks of a published app; any other, the guide's.
+                if (ParameterSetName == NameSet && ServiceName == null)
+                {
+                    var published = PublishedDiagnosis.Probe(shell, Name, spec.FrontendUrl ?? Session?.FrontendUrl);
+                    if (published != null)
+                    {
+                        foreach (var r in PublishedDiagnosis.All(published))
+                            WriteObject(OutputMapper.Check(r, published.Root, shell.Where));
+                        return;
+                    }
+                }
                 var facts = DeploymentDiagnosis.Probe(shell, spec, Handover.FreshBackendList(this, BackendList, shell.Where, needStatus: true)?.Text);
                 foreach (var r in new DeploymentChecks(facts, spec).All())
                     WriteObject(OutputMapper.Check(r, facts.AppPath, shell.Where));
