@@ -19,8 +19,8 @@ BeforeAll {
         New-UberspaceSession -HostName 127.0.0.1 -Port $Port -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
     }
 
-    # The shop project, slowed down: importing it takes a second (a file SLOW says how long), so gate 1 and gate 2
-    # each last long enough to be caught on the host.
+    # The shop project, slowed down: importing it takes half a second (a file SLOW says how long), so gate 1 and
+    # gate 2 each last long enough to be caught on the host.
     $script:project = Join-Path $work 'faults'
     Copy-Item (Join-Path $PSScriptRoot 'projects/shop') $project -Recurse
     $init = Join-Path $project 'shop/__init__.py'
@@ -33,7 +33,7 @@ if os.path.exists(_slow):
     with open(_slow, encoding="utf-8") as _f:
         time.sleep(float(_f.read()))
 '@)
-    Set-Content (Join-Path $project 'shop/SLOW') '1'
+    Set-Content (Join-Path $project 'shop/SLOW') '0.5'
     # A release command that takes a while, for the faults in its phase.
     New-Item -ItemType Directory (Join-Path $project 'bin') | Out-Null
     Set-Content (Join-Path $project 'bin/slow-migrate.sh') "#!/bin/sh`nsleep 2`necho migrated`n" -NoNewline
@@ -276,7 +276,7 @@ Describe 'Publish-FlaskApp on a disk that fills up while the venv is built' -Tag
 }
 
 Describe 'A short soak: publishes one after another in one session' -Tag Integration, Faults {
-    It '<Count> publishes of two alternating versions with an Undo every fifth: no failed request, pruned, one uWSGI, no channel left, flat memory' -ForEach @(@{ Count = 10 }) {
+    It '<Count> publishes of two alternating versions with an Undo every fifth: no failed request, pruned, one uWSGI, no channel left, flat memory' -ForEach @(@{ Count = 7 }) {
         Remove-Item (Join-Path $project 'shop/SLOW') -ErrorAction SilentlyContinue
         $s = Open-Session
         $loop = Start-RequestLoop -Url $frontend -WorkDir $work

@@ -388,11 +388,13 @@ Describe 'Set-WebBackend''s and Remove-WebBackend''s plans' {
 
 Describe 'The lifecycle plans' {
     BeforeAll {
-        function New-ServiceFacts([string] $Status) {
-            $f = (Get-CoreType ServiceFacts)::new(); $f.Home = $accountHome; $f.HasIni = $true
-            $f.Status = (Get-CoreType SupervisorStatusParser)::Find($Status, 'flask')
-            $f.Definition = (Get-CoreType ServiceIni)::Read($accountHome, 'flask', $serviceIni)
-            $f
+        # The probe's output as services/probe.sh prints it; the facts come from the one reader.
+        function New-ServiceFacts([string] $Status, [string] $UwsgiIni = "[uwsgi]`nhttp-socket = :1024`n") {
+            $m = 'ufm'
+            $b64 = { param($t) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($t)) }
+            $text = "@@$m host`nhome=$accountHome`n@@$m status`n$Status`n@@$m status-exit`nexit=0`n@@$m file:service`nfile`n$(& $b64 $serviceIni)`n"
+            if ($UwsgiIni) { $text += "@@$m file:uwsgi`nfile`n$(& $b64 $UwsgiIni)`n" } else { $text += "@@$m file:uwsgi`nmissing`n" }
+            (Get-CoreType SupervisorServices)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'flask', 'here')
         }
     }
     It '<Action> of a <State> service: <Count> change(s)' -ForEach @(
@@ -405,8 +407,13 @@ Describe 'The lifecycle plans' {
         $plan.Changes.Count | Should -Be $Count
         $plan.AppPath | Should -Be '/home/isabell/basic_flask'
     }
-    It 'an unknown service: ServiceNotFound' {
+    It 'the port to wait on comes with the one probe (uwsgi.ini''s), or none when there is no uwsgi.ini' {
+        (Get-CoreType SupervisorServices)::Plan('flask', 'Restart', (New-ServiceFacts 'flask RUNNING pid 5, uptime 0:00:09'), 'here').Port | Should -Be 1024
+        (Get-CoreType SupervisorServices)::Plan('flask', 'Restart', (New-ServiceFacts 'flask RUNNING pid 5, uptime 0:00:09' -UwsgiIni ''), 'here').Port | Should -BeNullOrEmpty
+    }
+    It 'an unknown service: ServiceNotFound; supervisord down: SupervisorNotRunning' {
         Get-ErrorId { (Get-CoreType SupervisorServices)::Plan('flask', 'Start', (New-ServiceFacts 'flask: ERROR (no such process)'), 'here') } | Should -Be 'ServiceNotFound'
+        Get-ErrorId { New-ServiceFacts 'unix:///home/isabell/run/supervisord.sock no such file' } | Should -Be 'SupervisorNotRunning'
     }
 }
 

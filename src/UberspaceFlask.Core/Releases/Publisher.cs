@@ -94,7 +94,7 @@ namespace UberspaceFlask.Core.Releases
                         slotStarted = true;
                         throw;
                     }
-                    catch (UberspaceException e) when (e.ErrorId == "PublishInterrupted" || e.ErrorId == "HostDiskFull" || e.ErrorId == "ReleaseCommandFailed")
+                    catch (UberspaceException e) when (e.ErrorId == "PublishInterrupted" || e.ErrorId == "HostDiskFull" || e.ErrorId == "ReleaseCommandFailed" || e.ErrorId == "ReleaseStageFailed")
                     {
                         phase = result.FailedPhase ?? phase;
                         slotStarted = phase == "health-gate";
@@ -259,10 +259,12 @@ namespace UberspaceFlask.Core.Releases
                         $"Release {plan.ReleaseId} of {spec.Name} failed its first gate on {shell.Where} (import the app and GET {spec.HealthPath} through a test client); " +
                         $"nothing that serves was touched:\n{result.LogTail}", plan.ReleaseId);
                 default:
-                    // Killed (the OOM killer, an admin) or ended some other way: the sections it got to say how far it came.
+                    // Killed (the OOM killer, an admin): the sections it got to say how far it came. Any other failure
+                    // (a folder that cannot be made, say) is the host's own words.
                     string reached = StageReached(r.Output);
                     result.FailedPhase = reached;
-                    throw Interrupted(plan, reached, Died(r.ExitStatus), shell.Where);
+                    if (r.ExitStatus > 128 || r.ExitStatus < 0) throw Interrupted(plan, reached, Died(r.ExitStatus), shell.Where);
+                    throw r.Failure("ReleaseStageFailed", $"Staging release {plan.ReleaseId} ({PhaseTitle(reached)} phase)", shell.Where);
             }
         }
 

@@ -24,6 +24,8 @@ namespace UberspaceFlask.Core.Supervisor
         public SupervisorProgramStatus Status { get; set; }
         public ServiceDefinition Definition { get; set; }
         public bool HasIni { get; set; }
+        /// <summary>The port of the app's uwsgi.ini (what Start and Restart wait on); null when there is none.</summary>
+        public int? Port { get; set; }
     }
 
     public enum LifecycleAction { Start, Restart, Stop, Remove }
@@ -35,6 +37,8 @@ namespace UberspaceFlask.Core.Supervisor
         public SupervisorProgramStatus Before { get; set; }
         public string ConfigPath { get; set; }
         public string AppPath { get; set; }
+        /// <summary>The port Start and Restart wait on; null: RUNNING is the sign.</summary>
+        public int? Port { get; set; }
         public List<Change> Changes { get; } = new List<Change>();
     }
 
@@ -59,37 +63,43 @@ namespace UberspaceFlask.Core.Supervisor
             }).ToList();
         }
 
-        static void ThrowIfNotRunning(HostShell shell, string output)
+        static void ThrowIfNotRunning(HostShell shell, string output) => ThrowIfNotRunning(shell.Where, output);
+
+        static void ThrowIfNotRunning(string where, string output)
         {
             if (SupervisorStatusParser.IsNotRunning(output))
                 throw new UberspaceException("SupervisorNotRunning", FailureKind.ResourceUnavailable,
-                    $"supervisord is not running for this account on {shell.Where}: {output.Trim()} See ~/logs/supervisord.log.", null) { Detail = output };
+                    $"supervisord is not running for this account on {where}: {output.Trim()} See ~/logs/supervisord.log.", null) { Detail = output };
         }
 
         /// <summary>The service's state and ini, in one round trip.</summary>
-        public static ServiceFacts Probe(HostShell shell, string name)
+        public static ServiceFacts Probe(HostShell shell, string name) => Read(shell.RunScript("services/probe", ScriptArgument.Of(name)).Output, name, shell.Where);
+
+        /// <summary>The probe's output into facts: no host, unit-testable with captured output.</summary>
+        public static ServiceFacts Read(ScriptOutput output, string name, string where)
         {
-            var r = shell.RunScript("services/probe", ScriptArgument.Of(name));
-            if (SupervisorStatusParser.IsMissing(r.Output.Text("status"), r.Output.Exit("status-exit")))
+            if (SupervisorStatusParser.IsMissing(output.Text("status"), output.Exit("status-exit")))
                 throw new UberspaceException("SupervisorNotInstalled", FailureKind.NotInstalled,
-                    $"supervisorctl was not found on {shell.Where}. Services on Uberspace 7 run under supervisord.", name);
-            string status = r.Output.Text("status");
-            ThrowIfNotRunning(shell, status);
-            string home = shell.Transport.KnownHome;
-            var ini = r.Output.File("service");
+                    $"supervisorctl was not found on {where}. Services on Uberspace 7 run under supervisord.", name);
+            string status = output.Text("status");
+            ThrowIfNotRunning(where, status);
+            string home = HostPaths.Normalize(output.Facts("host").TryGetValue("home", out var h) ? h : "/");
+            var ini = output.File("service");
+            var uwsgi = output.File("uwsgi");
             return new ServiceFacts
             {
                 Home = home,
                 Status = SupervisorStatusParser.Find(status, name),
                 Definition = ServiceIni.Read(home, name, ini.Text),
                 HasIni = ini.Exists,
+                Port = uwsgi.Exists && uwsgi.Text != null ? UwsgiIni.Read(uwsgi.Text).Port : null,
             };
         }
 
         /// <summary>Decides what a lifecycle action does, from the probe alone (no host): unit-tested without one.</summary>
         public static LifecyclePlan Plan(string name, LifecycleAction action, ServiceFacts facts, string where)
         {
-            var plan = new LifecyclePlan { Name = name, Action = action, Before = facts.Status, ConfigPath = facts.Definition.ConfigPath, AppPath = facts.Definition.Directory };
+            var plan = new LifecyclePlan { Name = name, Action = action, Before = facts.Status, ConfigPath = facts.Definition.ConfigPath, AppPath = facts.Definition.Directory, Port = facts.Port };
             bool known = facts.Status != null && facts.Status.State != SupervisorState.NotFound;
             if (!known && !(action == LifecycleAction.Remove && facts.HasIni))
                 throw new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
@@ -125,9 +135,7 @@ namespace UberspaceFlask.Core.Supervisor
                 case LifecycleAction.Start:
                 case LifecycleAction.Restart:
                 {
-                    int? port = null;
-                    if (plan.AppPath != null)
-                        port = UwsgiIni.Read(shell.RunScript("services/app", ScriptArgument.Of(UwsgiIni.PathIn(plan.AppPath))).Output.File("uwsgi").Text).Port;
+                    int? port = plan.Port;
                     string activity = plan.Action == LifecycleAction.Restart ? "Restart-SupervisorService" : "Start-SupervisorService";
                     shell.Log.Progress(activity, $"Waiting for '{name}' to answer" + (port != null ? $" on port {port}" : ""), 20);
                     var r = shell.RunScript("services/act", new[]

@@ -13,14 +13,10 @@ namespace UberspaceFlask.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "FlaskLog")]
     [OutputType(typeof(FlaskOutputLine))]
-    public sealed class GetFlaskLogCommand : UberspaceCmdlet
+    public sealed class GetFlaskLogCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         [ValidateRange(1, 100000)]
@@ -59,17 +55,13 @@ namespace UberspaceFlask.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FlaskCommand")]
     [OutputType(typeof(FlaskOutputLine), typeof(FlaskCommandResult))]
-    public sealed class InvokeFlaskCommandCommand : UberspaceCmdlet
+    public sealed class InvokeFlaskCommandCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
 
         [Parameter(Mandatory = true, Position = 1)]
         public string[] Command { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         protected override void ProcessRecord()
         {

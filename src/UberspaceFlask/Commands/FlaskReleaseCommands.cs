@@ -8,14 +8,10 @@ namespace UberspaceFlask.Commands
     /// <summary>Lists an app's releases: current, previous, good (went live once) and failed.</summary>
     [Cmdlet(VerbsCommon.Get, "FlaskRelease")]
     [OutputType(typeof(FlaskRelease))]
-    public sealed class GetFlaskReleaseCommand : UberspaceCmdlet
+    public sealed class GetFlaskReleaseCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -35,7 +31,7 @@ namespace UberspaceFlask.Commands
     /// <summary>Removes old releases by the rules publishing prunes with (never current or previous), or the named ones.</summary>
     [Cmdlet(VerbsCommon.Remove, "FlaskRelease", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FlaskRelease))]
-    public sealed class RemoveFlaskReleaseCommand : UberspaceCmdlet
+    public sealed class RemoveFlaskReleaseCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
@@ -43,10 +39,6 @@ namespace UberspaceFlask.Commands
         /// <summary>Releases to remove; without it, all but the newest KeepReleases good ones (and two failed).</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         public string[] ReleaseId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         public int KeepReleases { get; set; } = 5;

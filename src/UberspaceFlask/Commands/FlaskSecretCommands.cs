@@ -11,7 +11,7 @@ namespace UberspaceFlask.Commands
     /// <summary>Sets a secret the app sees as an environment variable; the next Publish-FlaskApp puts it live.</summary>
     [Cmdlet(VerbsCommon.Set, "FlaskSecret", SupportsShouldProcess = true)]
     [OutputType(typeof(FlaskSecret))]
-    public sealed class SetFlaskSecretCommand : UberspaceCmdlet
+    public sealed class SetFlaskSecretCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         public string App { get; set; }
@@ -22,10 +22,6 @@ namespace UberspaceFlask.Commands
         /// <summary>A SecureString (Read-Host -AsSecureString) or a plain string.</summary>
         [Parameter(Mandatory = true, Position = 2)]
         public object Secret { get; set; }
-
-        [Parameter]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -69,7 +65,7 @@ namespace UberspaceFlask.Commands
     /// <summary>Lists an app's secrets: names and SHA-256 fingerprints, never values.</summary>
     [Cmdlet(VerbsCommon.Get, "FlaskSecret")]
     [OutputType(typeof(FlaskSecret))]
-    public sealed class GetFlaskSecretCommand : UberspaceCmdlet
+    public sealed class GetFlaskSecretCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         public string App { get; set; }
@@ -77,10 +73,6 @@ namespace UberspaceFlask.Commands
         [Parameter(Position = 1)]
         [SupportsWildcards]
         public string Name { get; set; }
-
-        [Parameter]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -97,17 +89,13 @@ namespace UberspaceFlask.Commands
 
     /// <summary>Removes a secret; the next Publish-FlaskApp puts the change live.</summary>
     [Cmdlet(VerbsCommon.Remove, "FlaskSecret", SupportsShouldProcess = true)]
-    public sealed class RemoveFlaskSecretCommand : UberspaceCmdlet
+    public sealed class RemoveFlaskSecretCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         public string App { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
-
-        [Parameter]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         protected override void ProcessRecord()
         {

@@ -13,15 +13,11 @@ namespace UberspaceFlask.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "FlaskApp")]
     [OutputType(typeof(FlaskAppInfo))]
-    public sealed class GetFlaskAppCommand : UberspaceCmdlet
+    public sealed class GetFlaskAppCommand : HostStepCmdlet
     {
         [Parameter(Position = 0)]
         [SupportsWildcards]
         public string[] Name { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         public SwitchParameter Health { get; set; }

@@ -7,12 +7,8 @@ namespace UberspaceFlask.Commands
     /// <summary>The end of a supervisord program's stdout or stderr log (`supervisorctl tail`).</summary>
     [Cmdlet(VerbsCommon.Get, "SupervisorLog")]
     [OutputType(typeof(string))]
-    public sealed class GetSupervisorLogCommand : UberspaceCmdlet
+    public sealed class GetSupervisorLogCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string Name { get; set; }

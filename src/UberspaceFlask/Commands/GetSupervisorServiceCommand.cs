@@ -8,12 +8,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Lists supervisord programs with their state, pid and uptime.</summary>
     [Cmdlet(VerbsCommon.Get, "SupervisorService")]
     [OutputType(typeof(SupervisorService))]
-    public sealed class GetSupervisorServiceCommand : UberspaceCmdlet
+    public sealed class GetSupervisorServiceCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         /// <summary>Names, wildcards allowed.</summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(ServiceNameCompleter))]

@@ -7,12 +7,8 @@ namespace UberspaceFlask.Commands
     /// <summary>The web backends with their status, parsed from `uberspace web backend list`.</summary>
     [Cmdlet(VerbsCommon.Get, "WebBackend")]
     [OutputType(typeof(WebBackend))]
-    public sealed class GetWebBackendCommand : UberspaceCmdlet
+    public sealed class GetWebBackendCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         /// <summary>URL paths, wildcards allowed.</summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(BackendPathCompleter))]

@@ -7,12 +7,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Runs an ad-hoc shell command on the host. The command text is the user's own and runs as written.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "UberspaceCommand", SupportsShouldProcess = true)]
     [OutputType(typeof(UberspaceCommandResult))]
-    public sealed class InvokeUberspaceCommandCommand : UberspaceCmdlet
+    public sealed class InvokeUberspaceCommandCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0)]
         public string Command { get; set; }
 

@@ -6,13 +6,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Scaffolds the guide's Flask app (app.py, templates/index.html, static/style.css) with a venv.</summary>
     [Cmdlet(VerbsCommon.New, "FlaskApp", SupportsShouldProcess = true)]
     [OutputType(typeof(FlaskApp))]
-    public sealed class NewFlaskAppCommand : UberspaceCmdlet
+    public sealed class NewFlaskAppCommand : HostStepCmdlet
     {
-        /// <summary>The SSH session to act through; without it, the local machine.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         public string Name { get; set; }

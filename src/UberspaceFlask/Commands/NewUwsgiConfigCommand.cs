@@ -6,13 +6,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Writes the app's uwsgi.ini.</summary>
     [Cmdlet(VerbsCommon.New, "UwsgiConfig", SupportsShouldProcess = true)]
     [OutputType(typeof(UwsgiConfig))]
-    public sealed class NewUwsgiConfigCommand : UberspaceCmdlet
+    public sealed class NewUwsgiConfigCommand : HostStepCmdlet
     {
-        /// <summary>The SSH session to act through; without it, the local machine.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         /// <summary>The app directory (binds FlaskApp.Path).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("AppPath")]

@@ -6,13 +6,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Registers the app's uWSGI as a supervisord service and waits until it is RUNNING.</summary>
     [Cmdlet(VerbsLifecycle.Register, "SupervisorService", SupportsShouldProcess = true)]
     [OutputType(typeof(SupervisorService))]
-    public sealed class RegisterSupervisorServiceCommand : UberspaceCmdlet
+    public sealed class RegisterSupervisorServiceCommand : HostStepCmdlet
     {
-        /// <summary>The SSH session to act through; without it, the local machine.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Position = 0)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(ServiceNameCompleter))]

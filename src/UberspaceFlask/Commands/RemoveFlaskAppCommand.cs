@@ -8,14 +8,10 @@ namespace UberspaceFlask.Commands
     /// <summary>Deletes an app directory (with its venv) that this module made.</summary>
     [Cmdlet(VerbsCommon.Remove, "FlaskApp", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(void))]
-    public sealed class RemoveFlaskAppCommand : UberspaceCmdlet
+    public sealed class RemoveFlaskAppCommand : HostStepCmdlet
     {
         public const string NameSet = "Name";
         public const string PathSet = "Path";
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         /// <summary>The app's name: its directory is ~/Name.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]

@@ -6,12 +6,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Deletes a web backend (`uberspace web backend del`); deleting / restores Apache.</summary>
     [Cmdlet(VerbsCommon.Remove, "WebBackend", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
-    public sealed class RemoveWebBackendCommand : UberspaceCmdlet
+    public sealed class RemoveWebBackendCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("MountPath")]
         [ArgumentCompleter(typeof(BackendPathCompleter))]

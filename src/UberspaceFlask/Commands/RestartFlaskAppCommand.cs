@@ -13,14 +13,10 @@ namespace UberspaceFlask.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Restart, "FlaskApp", SupportsShouldProcess = true)]
     [OutputType(typeof(FlaskPublishResult), typeof(SupervisorService))]
-    public sealed class RestartFlaskAppCommand : UberspaceCmdlet
+    public sealed class RestartFlaskAppCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         [ValidateRange(1, 3600)]

@@ -8,13 +8,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Points the host's web frontend at a port: `uberspace web backend set`.</summary>
     [Cmdlet(VerbsCommon.Set, "WebBackend", SupportsShouldProcess = true, DefaultParameterSetName = HttpSet)]
     [OutputType(typeof(WebBackend))]
-    public sealed class SetWebBackendCommand : UberspaceCmdlet
+    public sealed class SetWebBackendCommand : HostStepCmdlet
     {
-        /// <summary>The SSH session to act through; without it, the local machine.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         public const string HttpSet = "Http";
         public const string ApacheSet = "Apache";
 

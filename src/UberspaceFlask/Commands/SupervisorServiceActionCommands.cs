@@ -6,12 +6,8 @@ using UberspaceFlask.Core.Supervisor;
 namespace UberspaceFlask.Commands
 {
     /// <summary>Start-, Stop- and Restart-SupervisorService: the same parameters and flow, a different supervisorctl verb.</summary>
-    public abstract class SupervisorServiceActionCommand : UberspaceCmdlet
+    public abstract class SupervisorServiceActionCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string[] Name { get; set; }
@@ -26,17 +22,12 @@ namespace UberspaceFlask.Commands
         protected override void ProcessRecord()
         {
             foreach (var name in Name)
-            {
-                Guard(name, () =>
-                {
-                    InputValidation.ServiceName(name);
-                    var shell = OpenShell(Session);
-                    var plan = SupervisorServices.Plan(name, Action, SupervisorServices.Probe(shell, name), shell.Where);
-                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                    var status = SupervisorServices.Apply(shell, plan, TimeSpan.FromSeconds(Timeout));
-                    if (PassThru) WriteObject(OutputMapper.Service(plan, status, shell.Where, Session, plan.Changes.Count > 0));
-                });
-            }
+                Step(name, () => InputValidation.ServiceName(name), SupervisorServices.Probe,
+                    (n, facts, shell) => SupervisorServices.Plan(n, Action, facts, shell.Where), plan => plan.Changes, (shell, plan) =>
+                    {
+                        var status = SupervisorServices.Apply(shell, plan, TimeSpan.FromSeconds(Timeout));
+                        if (PassThru) WriteObject(OutputMapper.Service(plan, status, shell.Where, Session, plan.Changes.Count > 0));
+                    });
         }
     }
 

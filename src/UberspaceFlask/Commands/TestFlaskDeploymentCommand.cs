@@ -7,14 +7,10 @@ namespace UberspaceFlask.Commands
     /// <summary>Checks each link from the app directory to the page served, and names the broken one with its fix.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "FlaskDeployment", DefaultParameterSetName = NameSet)]
     [OutputType(typeof(FlaskDeploymentCheck))]
-    public sealed class TestFlaskDeploymentCommand : UberspaceCmdlet
+    public sealed class TestFlaskDeploymentCommand : HostStepCmdlet
     {
         public const string NameSet = "Name";
         public const string PathSet = "Path";
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         /// <summary>The app's name: its directory is ~/Name.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]

@@ -8,7 +8,7 @@ namespace UberspaceFlask.Commands
     /// <summary>Puts the previous good release (or the named one) live again, through the same health gate and switch; no pip.</summary>
     [Cmdlet(VerbsCommon.Undo, "FlaskDeployment", SupportsShouldProcess = true)]
     [OutputType(typeof(FlaskPublishResult))]
-    public sealed class UndoFlaskDeploymentCommand : UberspaceCmdlet
+    public sealed class UndoFlaskDeploymentCommand : HostStepCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; }
@@ -16,10 +16,6 @@ namespace UberspaceFlask.Commands
         /// <summary>The release to go back to (default: the previous one).</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         public string ReleaseId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
 
         [Parameter]
         public string HealthPath { get; set; } = "/";
@@ -66,23 +62,24 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
+            // What is not given is put back the way it was published (the state file says how). Every value that is
+            // given is checked before any round trip: the same spec is built once over an empty state first.
+            PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
+                IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
+                IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
+                IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
+                null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
+            Step(Name, () =>
             {
                 if (!string.IsNullOrEmpty(ReleaseId) && !ReleaseInfo.IsId(ReleaseId))
                     throw new UberspaceException("InvalidReleaseId", FailureKind.InvalidArgument, $"'{InputValidation.Show(ReleaseId)}' is not a release id (see Get-FlaskRelease).", ReleaseId);
-                // What is not given is put back the way it was published (the state file says how). Every value that is
-                // given is checked before any round trip: the same spec is built once over an empty state first.
-                PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
-                    IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
-                    IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
-                    IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
-                    null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
-                string uwsgi = Spec(new PublishState()).UwsgiPath;
-                var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3", uwsgi);
-                var spec = Spec(facts.State);
-                var plan = PublishPlanner.PlanUndo(spec, facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock, Session?.FrontendUrl);
-                if (!plan.Unchanged && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                return Spec(new PublishState());
+            },
+            (shell, given) => PublishProbe.Run(shell, Name, "python3", given.UwsgiPath),
+            (given, facts, shell) => PublishPlanner.PlanUndo(Spec(facts.State), facts, string.IsNullOrEmpty(ReleaseId) ? null : ReleaseId, BreakLock, Session?.FrontendUrl),
+            plan => plan.Unchanged ? null : plan.Changes,
+            (shell, plan) =>
+            {
                 var result = Publisher.Apply(shell, plan);
                 WriteObject(OutputMapper.Publish(result, Session));
                 if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));

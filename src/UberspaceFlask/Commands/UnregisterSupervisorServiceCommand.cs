@@ -7,12 +7,8 @@ namespace UberspaceFlask.Commands
     /// <summary>Stops a supervisord program, removes it from supervisord and deletes its ini from ~/etc/services.d.</summary>
     [Cmdlet(VerbsLifecycle.Unregister, "SupervisorService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
-    public sealed class UnregisterSupervisorServiceCommand : UberspaceCmdlet
+    public sealed class UnregisterSupervisorServiceCommand : HostStepCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SessionCompleter))]
-        public UberspaceSession Session { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string[] Name { get; set; }
