@@ -5,16 +5,9 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'PublishRig.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    $rig = Initialize-PublishTest -Prefix 'uf-faults-'
     Import-Module $env:UF_MODULE_PATH -Force
-
-    $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-faults-" + [guid]::NewGuid().ToString('N')))).FullName
-    $script:key = Join-Path $work 'id_ed25519'
-    & ssh-keygen -q -t ed25519 -N '' -f $key
-    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
-    & chown isabell:isabell /home/isabell/.ssh/authorized_keys
-    $script:pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1]
+    $script:work = $rig.Work; $script:key = $rig.Key; $script:pin = $rig.Pin
     function script:Open-Session([int] $Port = 12222) {
         New-UberspaceSession -HostName 127.0.0.1 -Port $Port -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
     }

@@ -4,16 +4,9 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'PublishRig.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    $rig = Initialize-PublishTest -Prefix 'uf-publish-'
     Import-Module $env:UF_MODULE_PATH -Force
-
-    $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-publish-" + [guid]::NewGuid().ToString('N')))).FullName
-    $script:key = Join-Path $work 'id_ed25519'
-    & ssh-keygen -q -t ed25519 -N '' -f $key
-    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
-    & chown isabell:isabell /home/isabell/.ssh/authorized_keys
-    $script:pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1]
+    $script:work = $rig.Work; $script:key = $rig.Key; $script:pin = $rig.Pin
     function script:Open-Session { New-UberspaceSession -HostName 127.0.0.1 -Port 12222 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop }
     $script:s = Open-Session
 
@@ -258,6 +251,16 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         @((Invoke-AsAccountNative -Command 'cat ~/migrations.log').Text -split "`n").Count | Should -Be 1
         Set-Version 'rc-whatif'
         Invoke-PublishWhatIf "-ReleaseCommand bin/migrate.sh" | Should -Match 'What if: .*Run release command.*bin/migrate\.sh in release'
+        # Undo runs a release command only when given one, in the release that goes back live.
+        Wait-Cleanup
+        $previous = (Get-State | ConvertFrom-StringData).previous
+        Invoke-AsAccountNative -Command 'rm -f ~/undo.log' | Out-Null
+        $undo = Undo-FlaskDeployment -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -ErrorAction Stop `
+            -ReleaseCommand python3, -c, 'import os; open(os.path.expanduser("~/undo.log"), "a").write(os.getcwd() + "\n")'
+        $undo.Status | Should -Be 'Restored'
+        (Invoke-AsAccountNative -Command 'cat ~/undo.log').Text | Should -Be "$root/releases/$previous"
+        @((Invoke-AsAccountNative -Command 'cat ~/migrations.log').Text -split "`n").Count | Should -Be 1
+        Wait-Cleanup
         Set-Version 'rc-ok'
         Remove-FlaskSecret -App shop -Name MIGRATION_TOKEN -Session $s
         Wait-Cleanup

@@ -1,6 +1,20 @@
 # What the publish tests share: a request loop through the frontend, the wait for a publish's detached cleanup, the
 # latency proxy, and what a host looks like after a publish converged. Import after SandboxRunner.psm1.
 
+function Initialize-PublishTest {
+    <# Starts the sandbox, makes a work folder (Prefix and a GUID) and a key that logs in to isabell; returns Work,
+       Key and Pin (the sandbox sshd's host-key fingerprint). #>
+    param([Parameter(Mandatory)] [string] $Prefix)
+    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
+    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    $work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ($Prefix + [guid]::NewGuid().ToString('N')))).FullName
+    $key = Join-Path $work 'id_ed25519'
+    & ssh-keygen -q -t ed25519 -N '' -f $key
+    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
+    & chown isabell:isabell /home/isabell/.ssh/authorized_keys
+    [pscustomobject]@{ Work = $work; Key = $key; Pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1] }
+}
+
 function Start-RequestLoop {
     <# Requests URL every 20 ms (curl, its own process) until Stop-RequestLoop; returns a handle. #>
     param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] [string] $WorkDir)
@@ -69,4 +83,4 @@ function Get-PublishedApp {
     }
 }
 
-Export-ModuleMember -Function Start-RequestLoop, Stop-RequestLoop, Wait-Cleanup, Get-LatencyProxy, Wait-HostEvent, Get-PublishedApp
+Export-ModuleMember -Function Initialize-PublishTest, Start-RequestLoop, Stop-RequestLoop, Wait-Cleanup, Get-LatencyProxy, Wait-HostEvent, Get-PublishedApp

@@ -35,31 +35,8 @@ namespace UberspaceFlask.Core.Host
         }
 
         /// <summary>Runs a host script; every script reports the home in its "host" section, which the transport learns.</summary>
-        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null, HostPayload payload = null)
-        {
-            Cancellation.ThrowIfCancellationRequested();
-            var script = HostScript.Get(name);
-            var list = args.ToList();
-            string marker = HostScript.NewMarker();
-            string display = script.Display(list);
-            Log.Verbose($"[{Where}] $ {display}");
-            if (payload != null) Log.Verbose($"[{Where}]   with {payload.Length:N0} bytes on stdin");
-            CommandResult r;
-            try
-            {
-                r = Transport.Run(script.CommandLine(marker, list), timeout ?? HostCommand.DefaultTimeout, Cancellation, input, payload);
-            }
-            catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
-            {
-                // How far the script got before the connection went: its sections so far.
-                throw new ScriptInterruptedException(ex, new ScriptOutput(ex.PartialStdout ?? "", marker));
-            }
-            if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
-            var output = new ScriptOutput(r.Stdout, marker);
-            if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))
-                Transport.LearnHome(HostPaths.Normalize(home));
-            return new ScriptResult(display, r, output);
-        }
+        public ScriptResult RunScript(string name, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null, HostPayload payload = null) =>
+            Execute(name, args, timeout ?? HostCommand.DefaultTimeout, input, payload, null);
 
         public ScriptResult RunScript(string name, params ScriptArgument[] args) => RunScript(name, (IEnumerable<ScriptArgument>)args);
 
@@ -68,7 +45,10 @@ namespace UberspaceFlask.Core.Host
         /// handed to line(section, text, isStderr) on this thread, stdout lines with the section they are in, framing
         /// left out. Stopping (Ctrl+C) stops the command on the host. The result is the same as RunScript's.
         /// </summary>
-        public ScriptResult RunScriptStreaming(string name, IEnumerable<ScriptArgument> args, Action<string, string, bool> line, TimeSpan timeout)
+        public ScriptResult RunScriptStreaming(string name, IEnumerable<ScriptArgument> args, Action<string, string, bool> line, TimeSpan timeout) =>
+            Execute(name, args, timeout, null, null, line);
+
+        ScriptResult Execute(string name, IEnumerable<ScriptArgument> args, TimeSpan timeout, string input, HostPayload payload, Action<string, string, bool> line)
         {
             Cancellation.ThrowIfCancellationRequested();
             var script = HostScript.Get(name);
@@ -76,21 +56,25 @@ namespace UberspaceFlask.Core.Host
             string marker = HostScript.NewMarker();
             string display = script.Display(list);
             Log.Verbose($"[{Where}] $ {display}");
-            var lines = new StreamedLines(marker, line);
+            if (payload != null) Log.Verbose($"[{Where}]   with {payload.Length:N0} bytes on stdin");
+            var lines = line == null ? null : new StreamedLines(marker, line);
             CommandResult r;
             try
             {
-                r = Transport.Run(script.CommandLine(marker, list), timeout, Cancellation, null, null, lines.Take);
+                r = Transport.Run(script.CommandLine(marker, list), timeout, Cancellation, input, payload, lines == null ? null : (Action<string, bool>)lines.Take);
             }
             catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
             {
+                // How far the script got before the connection went: its sections so far.
                 throw new ScriptInterruptedException(ex, new ScriptOutput(ex.PartialStdout ?? "", marker));
             }
-            lines.Flush();
+            lines?.Flush();
             if (r.ExitStatus != 0) Log.Verbose($"[{Where}] exit {r.ExitStatus}");
-            return new ScriptResult(display, r, new ScriptOutput(r.Stdout, marker));
+            var output = new ScriptOutput(r.Stdout, marker);
+            if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))
+                Transport.LearnHome(HostPaths.Normalize(home));
+            return new ScriptResult(display, r, output);
         }
-
 
         /// <summary>Runs a script that must succeed; otherwise throws errorId with its output.</summary>
         public ScriptResult RunScriptChecked(string name, string errorId, string what, IEnumerable<ScriptArgument> args, TimeSpan? timeout = null, string input = null)

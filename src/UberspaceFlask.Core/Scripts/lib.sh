@@ -428,6 +428,20 @@ cleanup_running() {
 	kill -0 "$uf_cleanup_pid" 2>/dev/null
 }
 
+# The publish lock of publish directory $1 in the section "lock": "cleanup" while the cleanup after a publish holds
+# it, "held" when anyone else does, then the holder line (PublishLock reads it); nothing when it is free.
+show_lock() {
+	section lock
+	app_layout "$1"
+	if cleanup_running "$1"; then
+		echo cleanup
+		cat -- "$uf_lock/holder" 2>/dev/null
+	elif [ -d "$uf_lock" ]; then
+		echo held
+		cat -- "$uf_lock/holder" 2>/dev/null
+	fi
+}
+
 # Removes releases ($2: ids, one per line) and venvs ($3: keys, one per line) of publish directory $1; says what it
 # could not remove.
 prune_releases() {

@@ -20,14 +20,7 @@ section releases
 ls -1 -- "$uf_releases" 2>/dev/null
 section meta
 ls -1 -- "$uf_meta" 2>/dev/null
-section lock
-if cleanup_running "$root"; then
-	echo cleanup
-	cat -- "$uf_lock/holder" 2>/dev/null
-elif [ -d "$uf_lock" ]; then
-	echo held
-	cat -- "$uf_lock/holder" 2>/dev/null
-fi
+show_lock "$root"
 section lock-age
 if [ -d "$uf_lock" ]; then fact seconds "$(($(date +%s) - $(stat -c %Y -- "$uf_lock")))"; fi
 section secrets-mode

@@ -20,14 +20,7 @@ if [ -z "$records" ]; then
 fi
 section state
 if [ -f "$uf_state" ]; then cat -- "$uf_state"; fi
-section lock
-if cleanup_running "$root"; then
-	echo cleanup
-	cat -- "$uf_lock/holder" 2>/dev/null
-elif [ -d "$uf_lock" ]; then
-	echo held
-	cat -- "$uf_lock/holder" 2>/dev/null
-fi
+show_lock "$root"
 for info in "$uf_meta"/*.info; do
 	[ -f "$info" ] || continue
 	section "info:$(basename -- "$info" .info)"
