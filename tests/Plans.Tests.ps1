@@ -299,6 +299,21 @@ Describe 'Register-SupervisorService''s plan' {
         $plan.Action.ToString() | Should -Be 'Restart'
         $plan.Reason | Should -Be 'changed since it started: app.py'
     }
+    It 'the probe''s output read by its one reader: each pidfile with its own newer files, keyed by path, not by order' {
+        $m = 'ufm'
+        $text = "@@$m host`nhome=/home/isabell`napp=/home/isabell/basic_flask`nsystem=/usr/bin/uwsgi`n"
+        $text += "@@$m pidfile:/home/isabell/basic_flask/a.pid`npid=4242`n@@$m pidfile:/home/isabell/basic_flask/b.pid`npid=77`n"
+        $text += "@@$m newer:/home/isabell/basic_flask/b.pid`n/home/isabell/basic_flask/app.py`n@@$m newer:/home/isabell/basic_flask/a.pid`n`n"
+        $text += "@@$m status`nflask RUNNING pid 4242, uptime 0:01:00`n@@$m status-exit`nexit=0`n@@$m listeners`n`n"
+        $f = (Get-CoreType SupervisorServiceRegistrar)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'here')
+        $f.AppPath | Should -Be '/home/isabell/basic_flask'
+        $a = $f.PidFiles | Where-Object Path -eq '/home/isabell/basic_flask/a.pid'
+        $b = $f.PidFiles | Where-Object Path -eq '/home/isabell/basic_flask/b.pid'
+        $a.Pid | Should -Be 4242
+        @($a.NewerFiles).Count | Should -Be 0
+        $b.Pid | Should -Be 77
+        @($b.NewerFiles) | Should -Be @('/home/isabell/basic_flask/app.py')
+    }
     It 'a pidfile of another process does not count' {
         $f = New-SupervisorFacts
         Add-PidFile $f 9999 '/home/isabell/basic_flask/app.py'
@@ -434,6 +449,22 @@ Describe 'Every diagnosis check fails when its link is broken' {
             $spec = (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N)
             (Get-CoreType DeploymentChecks)::new($Facts, $spec).All() | Where-Object Check -eq $Name
         }
+    }
+    It 'the probe''s output read by its one reader: a healthy app passes every check' {
+        $m = 'ufm'
+        $b64 = { param($t) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($t)) }
+        $text = "@@$m host`nhome=/home/isabell`nuser=isabell`napp=/home/isabell/basic_flask`nappdir=yes`n"
+        $text += "@@$m file:uwsgi`nfile`n$(& $b64 $uwsgiIni)`n@@$m venv-import`n`n@@$m venv-import-exit`nexit=0`n"
+        $text += "@@$m file:service:flask`nfile`n$(& $b64 $serviceIni)`n"
+        $text += "@@$m status`nflask                            RUNNING   pid 4242, uptime 0:01:00`n@@$m status-exit`nexit=0`n"
+        $text += "@@$m listeners`nLISTEN 0 100 0.0.0.0:10241 0.0.0.0:* users:((`"uwsgi`",pid=4242,fd=3))`n"
+        $text += "@@$m backends`n/ http:10241 => OK, listening: PID 4242, uwsgi`n@@$m backends-exit`nexit=0`n"
+        $text += "@@$m http`n200 https://isabell.uber.space/`n200 https://isabell.uber.space/static/style.css`n"
+        $f = (Get-CoreType DeploymentDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), $N)
+        $f.AppDirectoryExists | Should -BeTrue
+        $f.ImportExit | Should -Be 0
+        $spec = (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N)
+        @((Get-CoreType DeploymentChecks)::new($f, $spec).All() | Where-Object { "$($_.Status)" -ne 'Passed' }).Check | Should -BeNullOrEmpty
     }
     It 'uWSGI''s master reporting for itself stands in for supervisorctl when it holds the port' {
         $f = New-DiagnosisFacts

@@ -100,7 +100,13 @@ namespace UberspaceFlask.Core.Diagnosis
                 backendList == null ? "list" : "" };
             args.AddRange(urls.Select(u => ScriptArgument.Of(u)));
             var r = shell.RunScript("diagnosis/probe", args, TimeSpan.FromSeconds(90));
-            var o = r.Output;
+            return Read(r.Output, backendList);
+        }
+
+        /// <summary>The probe's output into facts (backendList: the list handed over by the step before, if any): no host,
+        /// unit-testable with captured output.</summary>
+        public static DiagnosisFacts Read(ScriptOutput o, string backendList)
+        {
             var host = o.Facts("host");
             string home = HostPaths.Normalize(host["home"]);
             var facts = new DiagnosisFacts

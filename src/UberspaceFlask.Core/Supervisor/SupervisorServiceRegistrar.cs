@@ -125,7 +125,12 @@ namespace UberspaceFlask.Core.Supervisor
             {
                 ScriptArgument.Of(spec.Name), spec.AppPath, FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "",
             }, TimeSpan.FromSeconds(60));
-            var o = r.Output;
+            return Read(r.Output, shell.Where);
+        }
+
+        /// <summary>The probe's output into facts: no host, unit-testable with captured output.</summary>
+        public static SupervisorFacts Read(ScriptOutput o, string where)
+        {
             var f = o.Facts("host");
             var facts = new SupervisorFacts
             {
@@ -140,19 +145,18 @@ namespace UberspaceFlask.Core.Supervisor
                 Listeners = Web.Listeners.Parse(o.Text("listeners")),
                 BackendList = o.Exit("backends-exit") == 0 ? o.Text("backends") : null,
                 StatusAsked = o.Has("status-exit"),
-                Where = shell.Where,
+                Where = where,
             };
             facts.Master = MasterReport.Read(o);
-            var pidSections = o.All("pidfile").ToList();
-            var newerSections = o.All("newer").ToList();
-            for (int i = 0; i < pidSections.Count; i++)
+            foreach (var section in o.Names.Where(n => n.StartsWith("pidfile:", StringComparison.Ordinal)).Distinct())
             {
-                var pf = ScriptOutput.ParseFacts(pidSections[i]);
+                string path = section.Substring("pidfile:".Length);
+                var pf = o.Facts(section);
                 facts.PidFiles.Add(new PidFileFacts
                 {
-                    Path = pf.TryGetValue("path", out var p) ? p : null,
+                    Path = path,
                     Pid = pf.TryGetValue("pid", out var n) && int.TryParse(n, out int pid) ? pid : (int?)null,
-                    NewerFiles = i < newerSections.Count ? newerSections[i].Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList() : new List<string>(),
+                    NewerFiles = o.Text("newer:" + path).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList(),
                 });
             }
             return facts;

@@ -12,10 +12,10 @@ ini_name=$4
 show_pidfiles() {
 	for pidfile in "$app"/*.pid; do
 		[ -f "$pidfile" ] || continue
-		section pidfile
-		fact path "$pidfile"
+		# Keyed by the pidfile's path, so each list of newer files goes with its own pidfile.
+		section "pidfile:$pidfile"
 		fact pid "$(head -c 20 "$pidfile" | tr -cd '0-9')"
-		section newer
+		section "newer:$pidfile"
 		find "$app" -maxdepth 2 ! -path "$app/$venv_name/*" \( -name '*.py' -o -name "$ini_name" -o -path "$app/templates/*" \) \
 			-type f -newer "$pidfile" -print 2>/dev/null | head -n 20
 	done
