@@ -432,6 +432,20 @@ Describe 'The lifecycle plans' {
     }
 }
 
+Describe 'Remove-FlaskApp''s probe, read by its one reader' {
+    It 'an app a service still runs is AppInUse; without the service it is the directory to delete' {
+        $m = 'ufm'
+        $ini = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($serviceIni))
+        $text = "@@$m host`nhome=/home/isabell`napp=/home/isabell/basic_flask`ndir=yes`nmade=yes`n"
+        $used = (Get-CoreType FlaskAppRemover)::Read((Get-CoreType ScriptOutput)::new($text + "@@$m file:service:flask`nfile`n$ini`n", $m), 'here')
+        $used.IsDirectory | Should -BeTrue
+        $used.MadeByModule | Should -BeTrue
+        Get-ErrorId { (Get-CoreType FlaskAppRemover)::Plan($used, $false) } | Should -Be 'AppInUse'
+        $free = (Get-CoreType FlaskAppRemover)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'here')
+        (Get-CoreType FlaskAppRemover)::Plan($free, $false) | Should -Be '/home/isabell/basic_flask'
+    }
+}
+
 Describe 'Every diagnosis check fails when its link is broken' {
     BeforeAll {
         function New-DiagnosisFacts {

@@ -22,7 +22,13 @@ namespace UberspaceFlask.Core.Apps
         {
             var r = shell.RunScriptChecked("apps/remove-probe", "ProbeFailed", "Looking at the app directory",
                 new[] { ScriptArgument.Of(path), FlaskAppScaffolder.VenvName, UwsgiIni.FileName });
-            var f = r.Output.Facts("host");
+            return Read(r.Output, shell.Where);
+        }
+
+        /// <summary>The probe's output into facts: no host, unit-testable with captured output.</summary>
+        public static AppRemovalFacts Read(ScriptOutput output, string where)
+        {
+            var f = output.Facts("host");
             string home = HostPaths.Normalize(f["home"]);
             return new AppRemovalFacts
             {
@@ -30,8 +36,8 @@ namespace UberspaceFlask.Core.Apps
                 AppPath = HostPaths.Normalize(f["app"]),
                 IsDirectory = f.ContainsKey("dir"),
                 MadeByModule = f.ContainsKey("made"),
-                Services = ServiceIni.ReadAll(home, r.Output),
-                Where = shell.Where,
+                Services = ServiceIni.ReadAll(home, output),
+                Where = where,
             };
         }
 

@@ -95,8 +95,13 @@ namespace UberspaceFlask.Core.Apps
         {
             var args = new List<ScriptArgument> { spec.Path, VenvName, spec.Python ?? "", spec.EntryModule, Uwsgi.UwsgiIni.FileName };
             args.AddRange(Files(spec).Select(f => ScriptArgument.Of(f.Relative)));
-            var r = shell.RunScriptChecked("apps/probe", "ProbeFailed", "Looking at the app directory", args);
-            var f = r.Output.Facts("host");
+            return Read(shell.RunScriptChecked("apps/probe", "ProbeFailed", "Looking at the app directory", args).Output, spec, shell.Where);
+        }
+
+        /// <summary>The probe's output into facts: no host, unit-testable with captured output.</summary>
+        public static FlaskAppFacts Read(ScriptOutput output, FlaskAppSpec spec, string where)
+        {
+            var f = output.Facts("host");
             return new FlaskAppFacts
             {
                 Home = HostPaths.Normalize(f["home"]),
@@ -105,9 +110,9 @@ namespace UberspaceFlask.Core.Apps
                 VenvExists = f.ContainsKey("venv"),
                 VenvIncomplete = f.ContainsKey("incomplete"),
                 Python = f.TryGetValue("python", out var p) && p.StartsWith("/", StringComparison.Ordinal) ? p : null,
-                Files = Files(spec).ToDictionary(x => x.Relative, x => r.Output.File(x.Relative)),
-                Where = shell.Where,
-                Uwsgi = Uwsgi.UwsgiConfigWriter.ReadFacts(r.Output, shell.Where),
+                Files = Files(spec).ToDictionary(x => x.Relative, x => output.File(x.Relative)),
+                Where = where,
+                Uwsgi = Uwsgi.UwsgiConfigWriter.ReadFacts(output, where),
             };
         }
 
