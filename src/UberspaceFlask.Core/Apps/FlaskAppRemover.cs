@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using UberspaceFlask.Core.Host;
 using UberspaceFlask.Core.Supervisor;
@@ -40,6 +41,12 @@ namespace UberspaceFlask.Core.Apps
                 Where = where,
             };
         }
+
+        /// <summary>Where an app of this name lives: the guide's layout, ~/NAME.</summary>
+        public static string PathOf(string name) => "~/" + InputValidation.AppName(name);
+
+        /// <summary>The one change a removal makes, for ShouldProcess.</summary>
+        public static IEnumerable<Change> Changes(string app) => new[] { new Change("Delete the app directory and its venv", app) };
 
         /// <summary>The directory to delete, or an error saying why not. Pure: unit-tested without a host.</summary>
         public static string Plan(AppRemovalFacts facts, bool force)

@@ -48,18 +48,21 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
+            PublishFacts records = null;
+            Step(Name, () =>
             {
-                InputValidation.AppName(Name);
+                string name = InputValidation.AppName(Name);
                 InputValidation.Range(KeepReleases, 2, 100, "InvalidKeepReleases", "-KeepReleases");
-                var shell = OpenShell(Session);
-                var facts = PublishProbe.Records(shell, Name);
-                var plan = ReleasePruning.Plan(facts, Name, ReleaseId, KeepReleases);
-                if (plan.Changes.Count == 0 || !ShouldProcessChanges(plan.Changes, shell.Where)) return;
+                return name;
+            },
+            (shell, name) => records = PublishProbe.Records(shell, name),
+            (name, facts, shell) => ReleasePruning.Plan(facts, name, ReleaseId, KeepReleases), plan => plan.Changes, (shell, plan) =>
+            {
+                if (plan.Changes.Count == 0) return;
                 ReleasePruning.Apply(shell, Name, plan);
                 if (PassThru)
                     foreach (var id in plan.Releases)
-                        WriteObject(OutputMapper.Release(Name, facts.Release(id), facts.State, shell.Where, Session));
+                        WriteObject(OutputMapper.Release(Name, records.Release(id), records.State, shell.Where, Session));
             });
         }
     }

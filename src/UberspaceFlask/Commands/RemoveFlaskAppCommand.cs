@@ -28,14 +28,8 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name ?? Path, () =>
-            {
-                string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : InputValidation.HostPath(Path);
-                var shell = OpenShell(Session);
-                string app = FlaskAppRemover.Plan(FlaskAppRemover.Probe(shell, path), Force);
-                if (!ShouldProcessChanges(new[] { new Change("Delete the app directory and its venv", app) }, shell.Where)) return;
-                FlaskAppRemover.Apply(shell, app);
-            });
+            Step(Name ?? Path, () => ParameterSetName == NameSet ? FlaskAppRemover.PathOf(Name) : InputValidation.HostPath(Path),
+                FlaskAppRemover.Probe, (path, facts, shell) => FlaskAppRemover.Plan(facts, Force), FlaskAppRemover.Changes, FlaskAppRemover.Apply);
         }
     }
 }

@@ -16,16 +16,9 @@ namespace UberspaceFlask.Commands
         protected override void ProcessRecord()
         {
             foreach (var name in Name)
-            {
-                Guard(name, () =>
-                {
-                    InputValidation.ServiceName(name);
-                    var shell = OpenShell(Session);
-                    var plan = SupervisorServices.Plan(name, LifecycleAction.Remove, SupervisorServices.Probe(shell, name), shell.Where);
-                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                    SupervisorServices.Apply(shell, plan, System.TimeSpan.Zero);
-                });
-            }
+                Step(name, () => InputValidation.ServiceName(name), SupervisorServices.Probe,
+                    (n, facts, shell) => SupervisorServices.Plan(n, LifecycleAction.Remove, facts, shell.Where), plan => plan.Changes,
+                    (shell, plan) => SupervisorServices.Apply(shell, plan, System.TimeSpan.Zero));
         }
     }
 }
