@@ -69,8 +69,10 @@ if os.path.exists(_slow):
     # Each phase: how to make it happen, the moment it is caught at on the host, and which script to kill then.
     $script:phases = @{
         'upload'       = @{
-            Prepare = { $b = [byte[]]::new(3MB); [Random]::new().NextBytes($b); [IO.File]::WriteAllBytes((Join-Path $project 'shop/static/big.bin'), $b) }
-            Moment  = { Get-ChildItem "$root/staging" -Recurse -File -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq 'big.bin' -and $_.Length -lt 3MB } }
+            # 1.5 MB: less than what SSH lets a client send ahead, so a client whose command was killed mid-stream is
+            # not held up writing into a channel nobody reads (SSH.NET waits out its timeout there, 15 s).
+            Prepare = { $b = [byte[]]::new(1536KB); [Random]::new().NextBytes($b); [IO.File]::WriteAllBytes((Join-Path $project 'shop/static/big.bin'), $b) }
+            Moment  = { Get-ChildItem "$root/staging" -Recurse -File -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq 'big.bin' -and $_.Length -lt 1536KB } }
             Kill    = 'uberspaceflask/releases/stage'; Title = 'upload'; Slow = $true
         }
         'venv'         = @{
@@ -136,8 +138,8 @@ Describe 'Publish-FlaskApp keeps the site up through faults' -Tag Integration, F
         Set-Version "$Phase-$Fault"
         $proxy = $null
         if ($case.Slow) {
-            # A slow link (8 Mbit/s up), so the upload is still under way when the moment comes.
-            $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12224, 12222, '--delay-ms', '5', '--up-mbit', '8'
+            # A slow link (4 Mbit/s up), so the upload is still under way when the moment comes.
+            $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12224, 12222, '--delay-ms', '5', '--up-mbit', '4'
             Start-Sleep -Milliseconds 300
         }
         $loop = Start-RequestLoop -Url $frontend -WorkDir $work

@@ -342,7 +342,7 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
             Set-WebBackend -Path /guideapp -ErrorAction Stop
         try {
             $st = Get-State | ConvertFrom-StringData
-            $apps = @(Get-FlaskApp -Session $s -Health -ErrorAction Stop)
+            $apps = @(Get-FlaskApp -Session $s -Health -FrontendUrl (Get-SandboxFrontendUrl) -ErrorAction Stop)
             $shop = $apps | Where-Object Name -eq 'shop'
             $other = $apps | Where-Object Name -eq 'guideapp'
             $shop.Kind | Should -Be 'Published'

@@ -22,13 +22,18 @@ namespace UberspaceFlask.Commands
         [Parameter]
         public SwitchParameter Health { get; set; }
 
+        /// <summary>The web frontend's base URL for the URLs and -Health; default the session's, else https://USER.uber.space.</summary>
+        [Parameter]
+        public string FrontendUrl { get; set; }
+
         protected override void ProcessRecord()
         {
             Guard(Session?.ToString() ?? "local", () =>
             {
                 var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+                string frontend = string.IsNullOrEmpty(FrontendUrl) ? Session?.FrontendUrl : InputValidation.FrontendUrl(FrontendUrl);
                 var shell = OpenShell(Session);
-                var apps = FlaskApps.Probe(shell, Session?.FrontendUrl).Where(a => patterns.Any(p => p.IsMatch(a.Name))).ToList();
+                var apps = FlaskApps.Probe(shell, frontend).Where(a => patterns.Any(p => p.IsMatch(a.Name))).ToList();
                 var codes = Health ? FlaskApps.Health(shell, apps) : null;
                 foreach (var a in apps)
                 {
