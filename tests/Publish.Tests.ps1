@@ -310,6 +310,23 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         Remove-FlaskSecret -App shop -Name COMMAND_TOKEN -Session $s
     }
 
+    It 'Invoke-FlaskCommand has no time limit of its own, and stopping it (Stop-Job, as Ctrl+C) stops the command on the host' {
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $session)
+            Import-Module $module
+            Invoke-FlaskCommand -Name shop -Command python3, -c, 'import time; print("started", flush=True); time.sleep(300)' -Session $session
+        } -ArgumentList $env:UF_MODULE_PATH, $s
+        try {
+            Wait-HostEvent -Condition { & pgrep -u isabell -f '^python3 -c import time; print\("started"' } -What 'the command on the host' | Out-Null
+            $deadline = (Get-Date).AddSeconds(20)
+            while (-not ($job | Receive-Job -Keep | Where-Object Text -eq 'started') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            ($job | Receive-Job -Keep).Text | Should -Contain 'started'
+        } finally { $job | Stop-Job; $job | Remove-Job -Force }
+        $deadline = (Get-Date).AddSeconds(5)
+        while ((& pgrep -u isabell -f 'time.sleep\(300\)') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        & pgrep -u isabell -f 'time.sleep\(300\)' | Should -BeNullOrEmpty
+    }
+
     It 'Get-FlaskLog -Follow writes a line written after it started, and stopping it leaves no tail on the host' {
         @(Get-FlaskLog -Name shop -Session $s -Stream Stderr -Tail 5).Count | Should -BeGreaterThan 0
         $job = Start-ThreadJob -ScriptBlock {
