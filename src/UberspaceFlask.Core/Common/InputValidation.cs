@@ -112,9 +112,9 @@ namespace UberspaceFlask.Core
             var list = (words ?? Enumerable.Empty<string>()).ToList();
             if (list.Count == 0 || string.IsNullOrEmpty(list[0]))
                 throw Invalid(errorId, $"{parameter} needs a command: the program first, then its arguments, one word each (an argv, not a shell line).", parameter);
-            var bad = list.FirstOrDefault(w => w == null || HasLineBreakOrNul(w));
-            if (list.Any(w => w == null || HasLineBreakOrNul(w)))
-                throw Invalid(errorId, $"A word of {parameter} holds a line break or a NUL: '{Show(bad)}'. Give each argument as one line of text.", bad);
+            int bad = list.FindIndex(w => w == null || HasLineBreakOrNul(w));
+            if (bad >= 0)
+                throw Invalid(errorId, $"A word of {parameter} holds a line break or a NUL: '{Show(list[bad])}'. Give each argument as one line of text.", list[bad]);
             return list;
         }
 

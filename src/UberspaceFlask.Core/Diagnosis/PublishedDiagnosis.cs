@@ -99,11 +99,7 @@ namespace UberspaceFlask.Core.Diagnosis
         public static string HealthUrl(PublishedFacts f, string frontendUrl)
         {
             if (f.State.Current == null) return null;
-            string user = f.Home == null ? "user" : HostPaths.FileName(f.Home);
-            string baseUrl = f.State.Domain != null ? "https://" + f.State.Domain : (frontendUrl?.TrimEnd('/') ?? "https://" + user + ".uber.space");
-            string web = (f.State.WebPath ?? "/").TrimEnd('/');
-            string health = f.State.HealthPath ?? "/";
-            return baseUrl + web + (health.StartsWith("/", StringComparison.Ordinal) ? health : "/" + health);
+            return FlaskApps.Under(FlaskApps.FrontendBase(f.State.Domain, frontendUrl, f.Home) + (f.State.WebPath ?? "/"), f.State.HealthPath);
         }
 
         public static List<CheckResult> All(PublishedFacts f) => new List<CheckResult>

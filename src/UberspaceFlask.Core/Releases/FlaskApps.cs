@@ -85,9 +85,7 @@ namespace UberspaceFlask.Core.Releases
                 var first = backends.FirstOrDefault(b => app.Port != null && b.Port == app.Port);
                 if (first != null)
                 {
-                    string user = HostPaths.FileName(home);
-                    string baseUrl = first.Domain != null ? "https://" + first.Domain : (frontendUrl?.TrimEnd('/') ?? "https://" + user + ".uber.space");
-                    app.Url = baseUrl + (first.Path ?? "/");
+                    app.Url = FrontendBase(first.Domain, frontendUrl, home) + (first.Path ?? "/");
                 }
             }
             return apps.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
@@ -97,9 +95,17 @@ namespace UberspaceFlask.Core.Releases
         public static string HealthUrl(FlaskAppEntry app)
         {
             if (app.Url == null) return null;
-            string path = app.HealthPath ?? "/";
-            return app.Url.TrimEnd('/') + (path.StartsWith("/", StringComparison.Ordinal) ? path : "/" + path);
+            return Under(app.Url, app.HealthPath);
         }
+
+        /// <summary>Where a route is reached from outside: https://DOMAIN for a domain of its own, else the frontend the
+        /// user named, else https://USER.uber.space (USER: the home's last segment).</summary>
+        public static string FrontendBase(string domain, string frontendUrl, string home) =>
+            domain != null ? "https://" + domain : frontendUrl?.TrimEnd('/') ?? "https://" + (home == null ? "user" : HostPaths.FileName(home)) + ".uber.space";
+
+        /// <summary>A path below a URL or route, with exactly one '/' between them.</summary>
+        public static string Under(string url, string path) =>
+            url.TrimEnd('/') + "/" + (path ?? "/").TrimStart('/');
 
         /// <summary>The HTTP status of each app's health URL, fetched on the host (diagnosis/http.sh): one round trip.</summary>
         public static Dictionary<string, int> Health(HostShell shell, IEnumerable<FlaskAppEntry> apps)
