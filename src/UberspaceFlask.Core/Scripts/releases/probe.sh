@@ -16,7 +16,8 @@ fact root "$root"
 app_layout "$root"
 if [ -z "$records" ]; then
 	section python
-	"$3" -c 'import sys; print(sys.version.split()[0])' 2>&1
+	# -S: the version needs no site-packages, and importing them is most of a Python's start (it runs beside two more).
+	"$3" -S -c 'import sys; print(sys.version.split()[0])' 2>&1
 fi
 section state
 if [ -f "$uf_state" ]; then cat -- "$uf_state"; fi
