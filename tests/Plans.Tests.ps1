@@ -430,6 +430,11 @@ Describe 'The lifecycle plans' {
         Get-ErrorId { (Get-CoreType SupervisorServices)::Plan('flask', 'Start', (New-ServiceFacts 'flask: ERROR (no such process)'), 'here') } | Should -Be 'ServiceNotFound'
         Get-ErrorId { New-ServiceFacts 'unix:///home/isabell/run/supervisord.sock no such file' } | Should -Be 'SupervisorNotRunning'
     }
+    It 'an error met by several steps is worded once: ServiceNotFound the same from the plan and from the log reader' {
+        $e = Get-CoreError { (Get-CoreType SupervisorServices)::Plan('flask', 'Start', (New-ServiceFacts 'flask: ERROR (no such process)'), 'here') }
+        $e.Message | Should -Be (Get-CoreType HostErrors)::ServiceNotFound('flask', 'here').Message
+        $e.Message | Should -Match 'Get-SupervisorService lists them'
+    }
 }
 
 Describe 'Remove-FlaskApp''s probe, read by its one reader' {
@@ -480,6 +485,21 @@ Describe 'Every diagnosis check fails when its link is broken' {
         $spec = (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N)
         @((Get-CoreType DeploymentChecks)::new($f, $spec).All() | Where-Object { "$($_.Status)" -ne 'Passed' }).Check | Should -BeNullOrEmpty
     }
+    It 'no supervisorctl on the host is told apart by the one reader: supervisord fails naming supervisorctl, the service check is skipped' {
+        $m = 'ufm'
+        $b64 = { param($t) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($t)) }
+        $text = "@@$m host`nhome=/home/isabell`nuser=isabell`napp=/home/isabell/basic_flask`nappdir=yes`n"
+        $text += "@@$m file:uwsgi`nfile`n$(& $b64 $uwsgiIni)`n@@$m file:service:flask`nfile`n$(& $b64 $serviceIni)`n"
+        $text += "@@$m status`n@@$m status-exit`nexit=127`n"
+        $f = (Get-CoreType DeploymentDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), $N)
+        $checks = (Get-CoreType DeploymentChecks)::new($f, (Get-CoreType DiagnosisSpec)::Create('~/basic_flask', $N, $N))
+        "$($checks.Supervisor)" | Should -Be 'Missing'
+        $all = $checks.All()
+        $sup = $all | Where-Object Check -eq 'supervisord'
+        "$($sup.Status)" | Should -Be 'Failed'
+        $sup.Message | Should -Match 'no supervisorctl'
+        "$(($all | Where-Object Check -eq 'Service').Status)" | Should -Be 'Skipped'
+    }
     It 'uWSGI''s master reporting for itself stands in for supervisorctl when it holds the port' {
         $f = New-DiagnosisFacts
         $f.StatusText = ''; $f.StatusAsked = $false; $f.Master = New-Master 4242 '00:03'
@@ -514,6 +534,7 @@ Describe 'Every diagnosis check fails when its link is broken' {
         @{ Check = 'uwsgi.ini'; Case = 'it binds 127.0.0.1 only'; Break = { param($f) $f.UwsgiIni = New-HostFile "[uwsgi]`nhttp-socket = 127.0.0.1:10241`n" } }
         @{ Check = 'uwsgi.ini'; Case = 'it has no port'; Break = { param($f) $f.UwsgiIni = New-HostFile "[uwsgi]`nmodule = app:app`n" } }
         @{ Check = 'supervisord'; Case = 'supervisord does not answer'; Break = { param($f) $f.StatusText = 'unix:///home/isabell/tmp/supervisor.sock no such file' } }
+        @{ Check = 'supervisord'; Case = 'there is no supervisorctl (the shell''s exit 127)'; Break = { param($f) $f.StatusText = ''; $f.StatusExit = 127 } }
         @{ Check = 'Service'; Case = 'the service is FATAL'; Break = { param($f) $f.StatusText = 'flask FATAL Exited too quickly'; $f.LogTail = 'ImportError: x' } }
         @{ Check = 'Service'; Case = 'no service runs the app'; Break = { param($f) $f.Services.Clear() } }
         @{ Check = 'Listening socket'; Case = 'nothing listens'; Break = { param($f) $f.Listeners.Clear() } }

@@ -24,7 +24,7 @@ namespace UberspaceFlask.Core.Diagnosis
             // uWSGI's master, a child of supervisord, may report for itself instead of supervisorctl (MasterReport).
             MasterSuffices = !facts.StatusAsked && facts.Master != null && definition != null
                              && facts.Master.Suffices(facts.AppPath, facts.UwsgiIni, definition, facts.Listeners);
-            SupervisorUp = MasterSuffices || !SupervisorStatusParser.IsNotRunning(facts.StatusText);
+            Supervisor = MasterSuffices ? SupervisorReach.Answered : SupervisorStatusParser.Reach(facts.StatusText, facts.StatusExit);
             Service = ServiceName == null ? null
                 : MasterSuffices ? facts.Master.ToStatus(definition)
                 : SupervisorStatusParser.Find(facts.StatusText, ServiceName) ?? new SupervisorProgramStatus { Name = ServiceName, State = SupervisorState.NotFound };
@@ -34,7 +34,9 @@ namespace UberspaceFlask.Core.Diagnosis
         public bool MasterSuffices { get; }
 
         public string ServiceName { get; }
-        public bool SupervisorUp { get; }
+        /// <summary>Whether supervisorctl answered, supervisord is down, or there is no supervisorctl.</summary>
+        public SupervisorReach Supervisor { get; }
+        public bool SupervisorUp => Supervisor == SupervisorReach.Answered;
         /// <summary>The app's service as supervisord reports it; null when no service runs the app.</summary>
         public SupervisorProgramStatus Service { get; }
 
@@ -74,14 +76,24 @@ namespace UberspaceFlask.Core.Diagnosis
             return Pass("uwsgi.ini", $"http-socket = {_ini.HttpSocket}, mounted at {_ini.MountPath}.");
         }
 
-        public CheckResult Supervisord() => SupervisorUp
-            ? Pass("supervisord", "supervisord answers.")
-            : Fail("supervisord", "supervisord is not running for this account, so no service runs: " + _f.StatusText.Trim().Split('\n')[0],
-                "On Uberspace it is started for you: check ~/logs/supervisord.log and ask the Uberspace support to restart it.", _f.StatusText.Trim());
+        public CheckResult Supervisord()
+        {
+            switch (Supervisor)
+            {
+                case SupervisorReach.Missing:
+                    return Fail("supervisord", "There is no supervisorctl on this host's PATH, so no service can be run or asked about.",
+                        "Uberspace 7 has it in /usr/bin: check that PATH includes /usr/bin. On another host install supervisor and run supervisord for the account.", _f.StatusText.Trim());
+                case SupervisorReach.NotRunning:
+                    return Fail("supervisord", "supervisord is not running for this account, so no service runs: " + _f.StatusText.Trim().Split('\n')[0],
+                        "On Uberspace it is started for you: check ~/logs/supervisord.log and ask the Uberspace support to restart it.", _f.StatusText.Trim());
+                default:
+                    return Pass("supervisord", "supervisord answers.");
+            }
+        }
 
         public CheckResult ServiceState()
         {
-            if (!SupervisorUp) return Skip("Service", "supervisord is not running.");
+            if (!SupervisorUp) return Skip("Service", Supervisor == SupervisorReach.Missing ? "There is no supervisorctl." : "supervisord is not running.");
             if (ServiceName == null)
                 return Fail("Service", $"No service in ~/etc/services.d runs {_f.AppPath}.", $"Register one: New-UwsgiConfig -Path {_f.AppPath} | Register-SupervisorService -Name <name>.");
             if (Service.State == SupervisorState.NotFound)

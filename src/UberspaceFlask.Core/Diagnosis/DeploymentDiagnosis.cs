@@ -53,6 +53,8 @@ namespace UberspaceFlask.Core.Diagnosis
         public string ImportOutput { get; set; } = "";
         public List<ServiceDefinition> Services { get; set; } = new List<ServiceDefinition>();
         public string StatusText { get; set; } = "";
+        /// <summary>supervisorctl's exit status (127: there is none; -1: not asked).</summary>
+        public int StatusExit { get; set; }
         /// <summary>uWSGI's master reporting for itself when supervisorctl was not asked (see <see cref="MasterReport"/>).</summary>
         public MasterReport Master { get; set; }
         public bool StatusAsked { get; set; } = true;
@@ -126,7 +128,7 @@ namespace UberspaceFlask.Core.Diagnosis
                 BackendsExit = backendList != null ? 0 : o.Exit("backends-exit"),
                 Http = ReadHttp(o.Text("http")),
             };
-            facts.StatusText += facts.StatusText.Length == 0 && o.Exit("status-exit") == 127 ? "supervisorctl: not found" : "";
+            facts.StatusExit = o.Exit("status-exit");
             facts.StatusAsked = o.Has("status-exit");
             facts.Master = MasterReport.Read(o);
             return facts;

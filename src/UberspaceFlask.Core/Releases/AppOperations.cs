@@ -75,7 +75,7 @@ namespace UberspaceFlask.Core.Releases
                 if (follow) line(l); else held[l.Stream].Add(l);
             }, follow ? TimeSpan.FromDays(3650) : TimeSpan.FromSeconds(60));
             if (r.Output.Text("status").Contains("no such process"))
-                throw new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound, $"supervisord on {shell.Where} has no program {service}.", service);
+                throw HostErrors.ServiceNotFound(service, shell.Where);
             if (!follow)
                 foreach (var s in new[] { "Stdout", "Stderr" })
                     foreach (var l in held[s].Skip(Math.Max(0, held[s].Count - tail))) line(l);

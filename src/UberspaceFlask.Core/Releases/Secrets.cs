@@ -14,6 +14,18 @@ namespace UberspaceFlask.Core.Releases
         public string Sha256 { get; }
     }
 
+    /// <summary>What Set-/Remove-FlaskSecret act on, validated before any round trip; Value is null for a removal.</summary>
+    public sealed class SecretSpec
+    {
+        SecretSpec(string app, string name, byte[] value) { App = app; Name = name; Value = value; }
+        public string App { get; }
+        public string Name { get; }
+        public byte[] Value { get; }
+
+        public static SecretSpec Create(string app, string name, byte[] value) =>
+            new SecretSpec(InputValidation.AppName(app), Secrets.ValidateName(name), value);
+    }
+
     /// <summary>
     /// An app's secrets on a host: one file of mode 0600 that only the app's WSGI shim reads. A value travels in the
     /// command's environment (see <see cref="IHostTransport.Run"/>), never in an argument, a log or an ini file.
@@ -48,7 +60,7 @@ namespace UberspaceFlask.Core.Releases
         public static List<Change> PlanRemove(IEnumerable<SecretEntry> current, string app, string name, string where)
         {
             if (!current.Any(e => e.Name == name))
-                throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {where}.", name);
+                throw HostErrors.SecretNotFound(app, name, where);
             return new List<Change> { new Change("Remove secret", $"secret {name} of {app} (takes effect at the next publish or Restart-FlaskApp)") };
         }
 
@@ -63,7 +75,7 @@ namespace UberspaceFlask.Core.Releases
         {
             var r = shell.RunScript("releases/secret", new[] { ScriptArgument.Of(PublishLayout.RootFor(app)), "remove", name });
             if (r.ExitStatus == ExitCodes.NotFound)
-                throw new UberspaceException("SecretNotFound", FailureKind.ObjectNotFound, $"{app} has no secret {name} on {shell.Where}.", name);
+                throw HostErrors.SecretNotFound(app, name, shell.Where);
             if (r.ExitStatus != 0) throw r.Failure("SecretWriteFailed", "Removing the secret " + name, shell.Where);
             return Read(r.Output);
         }

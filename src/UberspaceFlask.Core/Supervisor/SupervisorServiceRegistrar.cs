@@ -165,14 +165,11 @@ namespace UberspaceFlask.Core.Supervisor
         /// <summary>Decides what to do from the spec and the facts alone (no host): unit-tested without one.</summary>
         public static SupervisorPlan Plan(SupervisorSpec spec, SupervisorFacts facts)
         {
-            if (SupervisorStatusParser.IsMissing(facts.StatusText, facts.StatusExit))
-                throw new UberspaceException("SupervisorNotInstalled", FailureKind.NotInstalled,
-                    $"supervisorctl was not found on {facts.Where}. Services on Uberspace 7 run under supervisord.", spec.Name);
-            if (SupervisorStatusParser.IsNotRunning(facts.StatusText))
-                throw new UberspaceException("SupervisorNotRunning", FailureKind.ResourceUnavailable,
-                    $"supervisord is not running for this account on {facts.Where}: {facts.StatusText.Trim()} " +
-                    "On Uberspace it is started for you; check ~/logs/supervisord.log, or ask the Uberspace support to restart it.", spec.Name)
-                { Detail = facts.StatusText };
+            switch (SupervisorStatusParser.Reach(facts.StatusText, facts.StatusExit))
+            {
+                case SupervisorReach.Missing: throw HostErrors.SupervisorNotInstalled(facts.Where, spec.Name);
+                case SupervisorReach.NotRunning: throw HostErrors.SupervisorNotRunning(facts.Where, facts.StatusText, spec.Name);
+            }
             if (!facts.UwsgiIni.Exists)
                 throw new UberspaceException("UwsgiConfigNotFound", FailureKind.ObjectNotFound,
                     $"There is no uwsgi.ini in '{facts.AppPath}'. Write it first with New-UwsgiConfig.", UwsgiIni.PathIn(facts.AppPath));
@@ -207,8 +204,7 @@ namespace UberspaceFlask.Core.Supervisor
 
             string uwsgi = spec.UwsgiPath != null ? HostPaths.Resolve(facts.Home, spec.UwsgiPath)
                 : facts.VenvUwsgi ?? facts.SystemUwsgi
-                ?? throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                    $"No uWSGI was found on {facts.Where}: not in the venv and not on PATH. Give -UwsgiPath.", facts.AppPath);
+                ?? throw HostErrors.NoUwsgi(facts.Where, "Give -UwsgiPath.", facts.AppPath);
             string content = ServiceIni.Render(facts.Home, spec.Name, facts.AppPath, uwsgi, spec.StartSeconds, spec.TemplateDirectory);
             plan.Ini = new FileChange(ServiceIni.PathFor(facts.Home, spec.Name), content, facts.ServiceIni, spec.Force);
             if (plan.Ini.Kind == ChangeKind.Update && !spec.Force)

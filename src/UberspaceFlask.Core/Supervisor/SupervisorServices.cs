@@ -67,9 +67,7 @@ namespace UberspaceFlask.Core.Supervisor
 
         static void ThrowIfNotRunning(string where, string output)
         {
-            if (SupervisorStatusParser.IsNotRunning(output))
-                throw new UberspaceException("SupervisorNotRunning", FailureKind.ResourceUnavailable,
-                    $"supervisord is not running for this account on {where}: {output.Trim()} See ~/logs/supervisord.log.", null) { Detail = output };
+            if (SupervisorStatusParser.IsNotRunning(output)) throw HostErrors.SupervisorNotRunning(where, output, null);
         }
 
         /// <summary>The service's state and ini, in one round trip.</summary>
@@ -78,11 +76,12 @@ namespace UberspaceFlask.Core.Supervisor
         /// <summary>The probe's output into facts: no host, unit-testable with captured output.</summary>
         public static ServiceFacts Read(ScriptOutput output, string name, string where)
         {
-            if (SupervisorStatusParser.IsMissing(output.Text("status"), output.Exit("status-exit")))
-                throw new UberspaceException("SupervisorNotInstalled", FailureKind.NotInstalled,
-                    $"supervisorctl was not found on {where}. Services on Uberspace 7 run under supervisord.", name);
             string status = output.Text("status");
-            ThrowIfNotRunning(where, status);
+            switch (SupervisorStatusParser.Reach(status, output.Exit("status-exit")))
+            {
+                case SupervisorReach.Missing: throw HostErrors.SupervisorNotInstalled(where, name);
+                case SupervisorReach.NotRunning: throw HostErrors.SupervisorNotRunning(where, status, null);
+            }
             string home = HostPaths.Normalize(output.Facts("host").TryGetValue("home", out var h) ? h : "/");
             var ini = output.File("service");
             var uwsgi = output.File("uwsgi");
@@ -102,8 +101,7 @@ namespace UberspaceFlask.Core.Supervisor
             var plan = new LifecyclePlan { Name = name, Action = action, Before = facts.Status, ConfigPath = facts.Definition.ConfigPath, AppPath = facts.Definition.Directory, Port = facts.Port };
             bool known = facts.Status != null && facts.Status.State != SupervisorState.NotFound;
             if (!known && !(action == LifecycleAction.Remove && facts.HasIni))
-                throw new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
-                    $"There is no supervisord service '{name}' on {where}. Get-SupervisorService lists them.", name);
+                throw HostErrors.ServiceNotFound(name, where);
             string state = facts.Status?.State ?? SupervisorState.NotFound;
             switch (action)
             {
@@ -171,8 +169,7 @@ namespace UberspaceFlask.Core.Supervisor
             ThrowIfNotRunning(shell, status);
             var s = SupervisorStatusParser.Find(status, name);
             if (s == null || s.State == SupervisorState.NotFound)
-                throw new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
-                    $"There is no supervisord service '{name}' on {shell.Where}. Get-SupervisorService lists them.", name);
+                throw HostErrors.ServiceNotFound(name, shell.Where);
             return r.Output.Text("log");
         }
     }

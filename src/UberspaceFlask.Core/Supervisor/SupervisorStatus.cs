@@ -87,8 +87,22 @@ namespace UberspaceFlask.Core.Supervisor
             || output.IndexOf("SHUTDOWN_STATE", StringComparison.Ordinal) >= 0
             || output.IndexOf("Connection refused", StringComparison.OrdinalIgnoreCase) >= 0;
 
+        /// <summary>What asking supervisorctl came to, told apart in this one place (a status not asked is Answered).</summary>
+        public static SupervisorReach Reach(string output, int exitStatus) =>
+            IsMissing(output ?? "", exitStatus) ? SupervisorReach.Missing
+            : IsNotRunning(output ?? "") ? SupervisorReach.NotRunning
+            : SupervisorReach.Answered;
+
         /// <summary>supervisorctl itself is missing (exit 127 from the shell).</summary>
         public static bool IsMissing(string output, int exitStatus) =>
             exitStatus == 127 || output.Contains("supervisorctl: not found") || output.Contains("command not found");
+    }
+
+    /// <summary>supervisorctl answered (with whatever states), supervisord is not running, or there is no supervisorctl.</summary>
+    public enum SupervisorReach
+    {
+        Answered,
+        NotRunning,
+        Missing,
     }
 }

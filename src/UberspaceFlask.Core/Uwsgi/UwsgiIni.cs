@@ -81,7 +81,7 @@ namespace UberspaceFlask.Core.Uwsgi
             }
             else if (venvUwsgi != null) { path = venvUwsgi; system = false; }
             else if (!string.IsNullOrEmpty(systemUwsgi)) { path = systemUwsgi; system = true; }
-            else throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled, $"No uWSGI was found on {where}: not in the venv and not on PATH. {hint}", where);
+            else throw HostErrors.NoUwsgi(where, hint, where);
             return (path, plugins ?? (system ? new[] { "python3" } : new string[0]));
         }
 

@@ -28,25 +28,21 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
-            {
-                InputValidation.AppName(App);
-                Secrets.ValidateName(Name);
-                byte[] value = Bytes(Secret is PSObject pso ? pso.BaseObject : Secret);
-                var shell = OpenShell(Session);
-                var list = Secrets.List(shell, App);
-                var changes = Secrets.PlanSet(list, App, Name, value);
-                if (changes.Count == 0) WriteVerbose($"[{shell.Where}] the secret {Name} of {App} already has this value: nothing to change.");
-                else if (!ShouldProcessChanges(changes, shell.Where)) return;
-                else
+            Step(Name, () => SecretSpec.Create(App, Name, Bytes(Secret is PSObject pso ? pso.BaseObject : Secret)),
+                (shell, spec) => Secrets.List(shell, spec.App), (spec, list, shell) => Secrets.PlanSet(list, spec.App, spec.Name, spec.Value),
+                changes => changes, run =>
                 {
-                    list = Secrets.Set(shell, App, Name, value);
-                    WriteWarning($"The app runs with the old value until it starts again: the new value of {Name} takes effect at the next Publish-FlaskApp or Restart-FlaskApp -Name {App}.");
-                }
-                if (PassThru)
-                    foreach (var e in list)
-                        if (e.Name == Name) WriteObject(OutputMapper.Secret(App, e, shell.Where));
-            });
+                    var list = run.Facts;
+                    if (!run.Changes) WriteVerbose($"[{run.Shell.Where}] the secret {Name} of {App} already has this value: nothing to change.");
+                    else
+                    {
+                        list = Secrets.Set(run.Shell, App, Name, run.Spec.Value);
+                        WriteWarning($"The app runs with the old value until it starts again: the new value of {Name} takes effect at the next Publish-FlaskApp or Restart-FlaskApp -Name {App}.");
+                    }
+                    if (PassThru)
+                        foreach (var e in list)
+                            if (e.Name == Name) WriteObject(OutputMapper.Secret(App, e, run.Shell.Where));
+                });
         }
 
         static byte[] Bytes(object secret)
@@ -99,15 +95,9 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
-            {
-                InputValidation.AppName(App);
-                Secrets.ValidateName(Name);
-                var shell = OpenShell(Session);
-                var changes = Secrets.PlanRemove(Secrets.List(shell, App), App, Name, shell.Where);
-                if (!ShouldProcessChanges(changes, shell.Where)) return;
-                Secrets.Remove(shell, App, Name);
-            });
+            Step(Name, () => SecretSpec.Create(App, Name, null), (shell, spec) => Secrets.List(shell, spec.App),
+                (spec, list, shell) => Secrets.PlanRemove(list, spec.App, spec.Name, shell.Where), changes => changes,
+                (shell, changes) => Secrets.Remove(shell, App, Name));
         }
     }
 }

@@ -30,8 +30,7 @@ namespace UberspaceFlask.Commands
                 }
                 foreach (var n in Name ?? new string[0])
                     if (!WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(i => i.Status.Name == n))
-                        WriteError(ToErrorRecord(new UberspaceException("ServiceNotFound", FailureKind.ObjectNotFound,
-                            $"There is no supervisord service '{n}' on {shell.Where}.", n), n));
+                        WriteError(ToErrorRecord(HostErrors.ServiceNotFound(n, shell.Where), n));
             });
         }
     }

@@ -46,26 +46,24 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
-            {
-                var spec = FlaskAppSpec.Create(Name, Path, Message, EntryModule, Python, Package, PipArgument, SystemSitePackages,
-                    ResolveLocalPath(TemplatePath), Force);
-                var shell = OpenShell(Session);
-                var facts = FlaskAppScaffolder.Probe(shell, spec);
-                var plan = FlaskAppScaffolder.Plan(spec, facts);
-                Session?.SawPython(plan.Python);
-                if (plan.Changes.Count > 0)
+            Step(Name, () => FlaskAppSpec.Create(Name, Path, Message, EntryModule, Python, Package, PipArgument, SystemSitePackages,
+                    ResolveLocalPath(TemplatePath), Force),
+                FlaskAppScaffolder.Probe, (spec, facts, shell) => Seen(FlaskAppScaffolder.Plan(spec, facts)), plan => plan.Changes, run =>
                 {
-                    // Not everything approved (-WhatIf, or No under -Confirm): emit nothing, so the next step does not act on it.
-                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                    FlaskAppScaffolder.Apply(shell, spec, plan);
-                }
-                else WriteVerbose($"{plan.AppPath} is up to date.");
-                var output = OutputMapper.App(spec, plan, shell.Where, Session, plan.Changes.Count > 0);
-                // Unchanged, what the probe saw for uwsgi.ini still holds: New-UwsgiConfig needs no probe of its own.
-                if (plan.Changes.Count == 0) output.UwsgiFacts = Handover.Of(facts.Uwsgi, spec.EntryModule);
-                WriteObject(output);
-            });
+                    if (run.Changes) FlaskAppScaffolder.Apply(run.Shell, run.Spec, run.Plan);
+                    else WriteVerbose($"{run.Plan.AppPath} is up to date.");
+                    var output = OutputMapper.App(run.Spec, run.Plan, run.Shell.Where, Session, run.Changes);
+                    // Unchanged, what the probe saw for uwsgi.ini still holds: New-UwsgiConfig needs no probe of its own.
+                    if (!run.Changes) output.UwsgiFacts = Handover.Of(run.Facts.Uwsgi, run.Spec.EntryModule);
+                    WriteObject(output);
+                });
+        }
+
+        // The session remembers the python the host has (tab completion offers it), even under -WhatIf.
+        FlaskAppPlan Seen(FlaskAppPlan plan)
+        {
+            Session?.SawPython(plan.Python);
+            return plan;
         }
     }
 }

@@ -54,20 +54,15 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Path, () =>
-            {
-                var spec = UwsgiSpec.Create(Path, Name, EntryModule, VenvPath, Port, MountPath, Processes, Threads,
-                    IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, UwsgiPath, ResolveLocalPath(TemplatePath), Force);
-                var shell = OpenShell(Session);
-                var facts = Handover.FreshUwsgiFacts(this, UwsgiFacts, spec, shell.Where) ?? UwsgiConfigWriter.Probe(shell, spec);
-                var plan = UwsgiConfigWriter.Plan(spec, facts);
-                if (plan.Changes.Count > 0)
+            Step(Path, () => UwsgiSpec.Create(Path, Name, EntryModule, VenvPath, Port, MountPath, Processes, Threads,
+                    IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, UwsgiPath, ResolveLocalPath(TemplatePath), Force),
+                // What New-FlaskApp's probe saw, while fresh, stands for this step's probe.
+                (shell, spec) => Handover.FreshUwsgiFacts(this, UwsgiFacts, spec, shell.Where) ?? UwsgiConfigWriter.Probe(shell, spec),
+                (spec, facts, shell) => UwsgiConfigWriter.Plan(spec, facts), plan => plan.Changes, run =>
                 {
-                    if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                    UwsgiConfigWriter.Apply(shell, plan);
-                }
-                WriteObject(OutputMapper.Uwsgi(plan, shell.Where, Session, plan.Changes.Count > 0));
-            });
+                    if (run.Changes) UwsgiConfigWriter.Apply(run.Shell, run.Plan);
+                    WriteObject(OutputMapper.Uwsgi(run.Plan, run.Shell.Where, Session, run.Changes));
+                });
         }
     }
 }

@@ -141,40 +141,19 @@ namespace UberspaceFlask.Commands
                 }
                 var targets = new List<UberspaceSession>(_sessions);
                 if (_local || targets.Count == 0) targets.Insert(0, null);
-                var workers = new ParallelHosts();
                 var now = DateTime.UtcNow;
-
-                // Probe and plan every host at once; ask ShouldProcess here, on the pipeline thread.
-                var approved = new List<(UberspaceSession Session, HostShell Shell, PublishPlan Plan)>();
-                workers.Run(targets, ThrottleLimit, Cancellation, s =>
-                {
-                    var shell = OpenShell(s, workers);
-                    var facts = PublishProbe.Run(shell, spec.Name, spec.Python, spec.UwsgiPath);
-                    return (shell, PublishPlanner.Plan(spec, facts, project, now, BreakLock, s?.FrontendUrl));
-                }, (s, r, error) =>
-                {
-                    if (error != null) { Report(error, s); return; }
-                    if (r.Item2.Unchanged || ShouldProcessChanges(r.Item2.Changes, r.Item1.Where)) approved.Add((s, r.Item1, r.Item2));
-                });
-
-                workers.Run(approved, ThrottleLimit, Cancellation, a => Publisher.Apply(a.Shell, a.Plan), (a, result, error) =>
-                {
-                    if (error != null) { Report(error, a.Session); return; }
-                    WriteObject(OutputMapper.Publish(result, a.Session));
-                    if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, a.Session));
-                });
+                StepOnHosts(targets, ThrottleLimit, spec, (shell, s) => PublishProbe.Run(shell, s.Name, s.Python, s.UwsgiPath),
+                    (s, facts, session) => PublishPlanner.Plan(s, facts, project, now, BreakLock, session?.FrontendUrl),
+                    plan => plan.Unchanged ? null : plan.Changes, Publisher.Apply, (session, result) =>
+                    {
+                        WriteObject(OutputMapper.Publish(result, session));
+                        if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, session));
+                    }, "PublishFailed");
             }
             finally
             {
                 base.EndProcessing();
             }
-        }
-
-        void Report(Exception error, UberspaceSession session)
-        {
-            if (error is UberspaceException ux) { WriteError(ToHostErrorRecord(ux, session)); return; }
-            if (error is OperationCanceledException && Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
-            WriteError(new ErrorRecord(error, "PublishFailed", ErrorCategory.NotSpecified, (object)session ?? "local"));
         }
     }
 }

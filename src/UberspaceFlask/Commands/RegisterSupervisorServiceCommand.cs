@@ -37,16 +37,15 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
-            {
-                var spec = SupervisorSpec.Create(Name, AppPath, UwsgiPath, StartSeconds, TimeoutSeconds, ResolveLocalPath(TemplatePath), Force);
-                var shell = OpenShell(Session);
-                var plan = SupervisorServiceRegistrar.Plan(spec, SupervisorServiceRegistrar.Probe(shell, spec));
-                if (plan.Changes.Count > 0 && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var outcome = SupervisorServiceRegistrar.Apply(shell, plan);
-                Session?.SawService(spec.Name);
-                WriteObject(OutputMapper.Service(plan, outcome, shell.Where, Session));
-            });
+            // Applied with no change too: an unchanged service is still started and waited for.
+            Step(Name, () => SupervisorSpec.Create(Name, AppPath, UwsgiPath, StartSeconds, TimeoutSeconds, ResolveLocalPath(TemplatePath), Force),
+                SupervisorServiceRegistrar.Probe, (spec, facts, shell) => SupervisorServiceRegistrar.Plan(spec, facts), plan => plan.Changes,
+                (shell, plan) =>
+                {
+                    var outcome = SupervisorServiceRegistrar.Apply(shell, plan);
+                    Session?.SawService(plan.Name);
+                    WriteObject(OutputMapper.Service(plan, outcome, shell.Where, Session));
+                });
         }
     }
 }

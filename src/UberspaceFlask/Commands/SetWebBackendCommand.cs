@@ -41,34 +41,35 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Path, () =>
+            Step(Path, () => WebBackendSpec.Create(Path, Domain, Port, Apache, RemovePrefix), (shell, spec) => Listed(shell),
+                (spec, listed, shell) => WebBackends.PlanSet(spec, WebBackendList.Parse(listed.Text)), plan => plan.Changes, Apply);
+        }
+
+        void Apply(StepRun<WebBackendSpec, WebBackendListSnapshot, WebBackendPlan> run)
+        {
+            var shell = run.Shell;
+            var spec = run.Spec;
+            var listed = run.Facts;
+            bool changed = run.Changes;
+            var entry = WebBackends.Apply(shell, spec, run.Plan, remove: false, out string listAfter);
+            if (changed)
+                listed = new WebBackendListSnapshot(listAfter, DateTime.UtcNow);
+            else if (!listed.StatusCurrent)
             {
-                var spec = WebBackendSpec.Create(Path, Domain, Port, Apache, RemovePrefix);
-                var shell = OpenShell(Session);
-                var listed = Listed(shell);
-                var plan = WebBackends.PlanSet(spec, WebBackendList.Parse(listed.Text));
-                bool changed = plan.Changes.Count > 0;
-                if (changed && !ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var entry = WebBackends.Apply(shell, spec, plan, remove: false, out string listAfter);
-                if (changed)
-                    listed = new WebBackendListSnapshot(listAfter, DateTime.UtcNow);
-                else if (!listed.StatusCurrent)
-                {
-                    // The step before started or stopped the app: its lines hold, their status may not. The entry
-                    // reported (and the warnings below) must say what the host says now.
-                    listed = new WebBackendListSnapshot(WebBackends.ListText(shell), DateTime.UtcNow);
-                    entry = WebBackendList.Parse(listed.Text).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path)) ?? entry;
-                }
-                Session?.SawBackendPath(entry.Path);
-                if (entry.StatusKind == BackendStatusKind.WrongInterface)
-                    WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
-                else if (entry.StatusKind == BackendStatusKind.NoService)
-                    WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
-                var output = OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath);
-                // The list as the host shows it now: Test-FlaskDeployment needs no call of its own.
-                output.BackendList = Handover.Of(listed);
-                WriteObject(output);
-            });
+                // The step before started or stopped the app: its lines hold, their status may not. The entry
+                // reported (and the warnings below) must say what the host says now.
+                listed = new WebBackendListSnapshot(WebBackends.ListText(shell), DateTime.UtcNow);
+                entry = WebBackendList.Parse(listed.Text).FirstOrDefault(e => WebBackendList.Matches(e, spec.Domain, spec.Path)) ?? entry;
+            }
+            Session?.SawBackendPath(entry.Path);
+            if (entry.StatusKind == BackendStatusKind.WrongInterface)
+                WriteWarning($"The backend {entry.Target} is set, but the frontend cannot reach it: {entry.Status}. Bind the app to all interfaces (http-socket = :{entry.Port}), not 127.0.0.1.");
+            else if (entry.StatusKind == BackendStatusKind.NoService)
+                WriteWarning($"The backend {entry.Target} is set, but nothing listens on port {entry.Port}. Start the service (Register-SupervisorService) or check the port.");
+            var output = OutputMapper.Backend(entry, shell.Where, Session, changed, AppPath);
+            // The list as the host shows it now: Test-FlaskDeployment needs no call of its own.
+            output.BackendList = Handover.Of(listed);
+            WriteObject(output);
         }
 
         // What the step before handed over, while fresh; otherwise the list is read now.

@@ -48,6 +48,42 @@ namespace UberspaceFlask.Commands
             return new HostShell(shell.Transport, workers.LogFor(new CmdletLog(this)), Cancellation);
         }
 
+        /// <summary>
+        /// The step contract on many hosts at once (Publish-FlaskApp; the spec is validated once, before): each host is
+        /// probed and planned on a worker thread, at most throttle at once; ShouldProcess is asked on the pipeline
+        /// thread for every change of every host; the approved hosts are applied in parallel, each result emitted as
+        /// soon as its host is done. A host's failure is that host's error (failureId for one that is not the core's);
+        /// the others go on.
+        /// </summary>
+        internal void StepOnHosts<TSpec, TFacts, TPlan, TResult>(IReadOnlyList<UberspaceSession> hosts, int throttle, TSpec spec,
+            Func<HostShell, TSpec, TFacts> probe, Func<TSpec, TFacts, UberspaceSession, TPlan> plan, Func<TPlan, IEnumerable<Change>> changes,
+            Func<HostShell, TPlan, TResult> apply, Action<UberspaceSession, TResult> emit, string failureId)
+        {
+            var workers = new ParallelHosts();
+            var approved = new List<(UberspaceSession Session, HostShell Shell, TPlan Plan)>();
+            void Report(Exception error, UberspaceSession session)
+            {
+                if (error is UberspaceException ux) { WriteError(ToHostErrorRecord(ux, session)); return; }
+                if (error is OperationCanceledException && Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(new ErrorRecord(error, failureId, ErrorCategory.NotSpecified, (object)session ?? "local"));
+            }
+            workers.Run(hosts, throttle, Cancellation, s =>
+            {
+                var shell = OpenShell(s, workers);
+                return (Shell: shell, Plan: plan(spec, probe(shell, spec), s));
+            }, (s, r, error) =>
+            {
+                if (error != null) { Report(error, s); return; }
+                var list = new List<Change>(changes(r.Plan) ?? new Change[0]);
+                if (list.Count == 0 || ShouldProcessChanges(list, r.Shell.Where)) approved.Add((s, r.Shell, r.Plan));
+            });
+            workers.Run(approved, throttle, Cancellation, a => apply(a.Shell, a.Plan), (a, result, error) =>
+            {
+                if (error != null) { Report(error, a.Session); return; }
+                emit(a.Session, result);
+            });
+        }
+
         protected string ResolveLocalPath(string path) =>
             path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
