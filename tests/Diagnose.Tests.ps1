@@ -124,6 +124,13 @@ Describe 'Test-FlaskDeployment' -Tag Integration {
         ($checks | Where-Object Check -eq 'HTTP page').Message | Should -Be "$front/mounted/ answers 200."
         ($checks | Where-Object Check -eq 'HTTP static file').Message | Should -Be "$front/mounted/static/style.css answers 200."
     }
+    It 'by -Name, an app of the guide''s pipeline is probed in the round trip that asks whether it is published' {
+        $records = Test-FlaskDeployment -Name diag -Session $s -FrontendUrl $front -Verbose 4>&1
+        $commands = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '\] \$ (\S+)\.sh' } | ForEach-Object { $Matches[1] })
+        $commands | Should -Be @('diagnosis/published')
+        $records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_.Status -ne 'Passed' } | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+        @($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count | Should -Be 9
+    }
     It 'uses the backend list the step before handed over, as the host showed it after any change' {
         $verboseOf = { param($records) @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
         $pipeline = { New-FlaskApp -Name diag -Session $s -Package @() -SystemSitePackages | New-UwsgiConfig -Port 10401 |

@@ -59,7 +59,8 @@ if os.path.exists(_slow):
     # wrapper and its watcher name the script too, but their group is the one sshd started.
     function script:Invoke-Fault([string] $Fault, [string] $Pattern) {
         if ($Fault -eq 'drop') { & pkill -KILL -u isabell -x sshd; return }
-        $group = @(& pgrep -u isabell -f $Pattern) | ForEach-Object { (& ps -o pgid= -p $_).Trim() } | Sort-Object -Unique | Where-Object {
+        # A match may be gone before ps asks (a subshell of the script, forked with the same command line).
+        $group = @(& pgrep -u isabell -f $Pattern) | ForEach-Object { $g = & ps -o pgid= -p $_; if ($g) { $g.Trim() } } | Sort-Object -Unique | Where-Object {
             $leaderParent = (& ps -o ppid= -p $_)
             $leaderParent -and (& ps -o comm= -p $leaderParent.Trim()) -ne 'sshd'
         } | Select-Object -First 1
@@ -136,7 +137,7 @@ Describe 'Publish-FlaskApp keeps the site up through faults' -Tag Integration, F
         $beforePort = (Get-PublishedApp -App $app -WebPath '/faults').LivePort
         & $case.Prepare
         Set-Version "$Phase-$Fault"
-        $proxy = $null
+        $proxy = $null; $job = $null
         if ($case.Slow) {
             # A slow link (4 Mbit/s up), so the upload is still under way when the moment comes.
             $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12224, 12222, '--delay-ms', '5', '--up-mbit', '4'
@@ -153,6 +154,8 @@ Describe 'Publish-FlaskApp keeps the site up through faults' -Tag Integration, F
         } finally {
             $codes = Stop-RequestLoop $loop
             if ($proxy) { Stop-Process -Id $proxy.Id -ErrorAction SilentlyContinue }
+            # A case that failed before the fault must not leave its publish running into the next case.
+            if ($job -and (Get-Job -Id $job.Id -ErrorAction SilentlyContinue)) { $job | Wait-Job -Timeout 120 | Out-Null; $job | Remove-Job -Force }
         }
         $codes | Where-Object { $_ -ne '200' } | Should -BeNullOrEmpty
         $codes.Count | Should -BeGreaterThan 10

@@ -74,9 +74,20 @@ namespace UberspaceFlask.Core.Diagnosis
         {
             // The page's URLs depend on the mount path in uwsgi.ini, read by the probe itself. The probe fetches the
             // likely ones side by side (the app mounted at /); when they are the right ones, that is the check.
-            var guess = GuessUrls(spec, shell.Transport.KnownHome);
-            var facts = Probe(shell, spec, false, guess, backendList);
-            if (!facts.StatusAsked && !new DeploymentChecks(facts, spec).MasterSuffices) facts = Probe(shell, spec, true, guess, backendList);
+            return Complete(shell, spec, backendList, Probe(shell, spec, false, GuessUrls(spec, shell.Transport.KnownHome), backendList));
+        }
+
+        /// <summary>diagnose_guide's parameters (lib.sh) for the first probe, which Test-FlaskDeployment -Name sends
+        /// along with the published app's probe, so an app that is not published costs no round trip more.</summary>
+        public static List<ScriptArgument> FirstProbeArguments(HostShell shell, DiagnosisSpec spec, string backendList) =>
+            Arguments(spec, false, GuessUrls(spec, shell.Transport.KnownHome), backendList);
+
+        /// <summary>The rest after the first probe's facts: supervisorctl asked when uWSGI's master did not tell enough,
+        /// the page under its real mount path when the guess was wrong.</summary>
+        public static DiagnosisFacts Complete(HostShell shell, DiagnosisSpec spec, string backendList, DiagnosisFacts facts)
+        {
+            if (!facts.StatusAsked && !new DeploymentChecks(facts, spec).MasterSuffices)
+                facts = Probe(shell, spec, true, GuessUrls(spec, shell.Transport.KnownHome), backendList);
             return WithHttp(shell, spec, facts);
         }
 
@@ -98,11 +109,16 @@ namespace UberspaceFlask.Core.Diagnosis
 
         static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, bool askSupervisor, string[] urls, string backendList)
         {
+            var r = shell.RunScript("diagnosis/probe", Arguments(spec, askSupervisor, urls, backendList), TimeSpan.FromSeconds(90));
+            return Read(r.Output, backendList);
+        }
+
+        static List<ScriptArgument> Arguments(DiagnosisSpec spec, bool askSupervisor, string[] urls, string backendList)
+        {
             var args = new List<ScriptArgument> { ScriptArgument.Of(spec.AppPath), FlaskAppScaffolder.VenvName, UwsgiIni.FileName, askSupervisor ? "ask" : "",
                 backendList == null ? "list" : "" };
             args.AddRange(urls.Select(u => ScriptArgument.Of(u)));
-            var r = shell.RunScript("diagnosis/probe", args, TimeSpan.FromSeconds(90));
-            return Read(r.Output, backendList);
+            return args;
         }
 
         /// <summary>The probe's output into facts (backendList: the list handed over by the step before, if any): no host,

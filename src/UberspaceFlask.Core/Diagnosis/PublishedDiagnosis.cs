@@ -45,12 +45,17 @@ namespace UberspaceFlask.Core.Diagnosis
     /// </summary>
     public static class PublishedDiagnosis
     {
-        /// <summary>The facts, or null when the app has no state file (it is not a published app).</summary>
-        public static PublishedFacts Probe(HostShell shell, string name, string frontendUrl)
+        /// <summary>
+        /// The facts, or null when the app has no state file (it is not a published app). guideArguments (optional):
+        /// the guide's probe to run in the same round trip in that case, whose output is then in notPublished.
+        /// </summary>
+        public static PublishedFacts Probe(HostShell shell, string name, string frontendUrl, IEnumerable<ScriptArgument> guideArguments, out ScriptOutput notPublished)
         {
-            var r = shell.RunScriptChecked("diagnosis/published", "DiagnosisFailed", "Reading the published app",
-                new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name }, TimeSpan.FromSeconds(60));
-            if (r.Output.Has("not-published")) return null;
+            var args = new List<ScriptArgument> { ScriptArgument.Of(PublishLayout.RootFor(name)), name };
+            if (guideArguments != null) args.AddRange(guideArguments);
+            var r = shell.RunScriptChecked("diagnosis/published", "DiagnosisFailed", "Reading the published app", args, TimeSpan.FromSeconds(90));
+            notPublished = r.Output.Has("not-published") ? r.Output : null;
+            if (notPublished != null) return null;
             var f = Read(r.Output, name, shell.Where);
             f.HealthUrl = HealthUrl(f, frontendUrl);
             if (f.HealthUrl != null)

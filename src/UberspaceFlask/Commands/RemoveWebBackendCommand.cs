@@ -18,14 +18,9 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Path, () =>
-            {
-                var spec = WebBackendSpec.ForTarget(Path, Domain);
-                var shell = OpenShell(Session);
-                var plan = WebBackends.PlanRemove(spec, WebBackends.List(shell), shell.Where);
-                if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                WebBackends.Apply(shell, spec, plan, remove: true, out _);
-            });
+            Step(Path, () => WebBackendSpec.ForTarget(Path, Domain), (shell, spec) => WebBackends.List(shell),
+                (spec, listed, shell) => WebBackends.PlanRemove(spec, listed, shell.Where), plan => plan.Changes,
+                run => WebBackends.Apply(run.Shell, run.Spec, run.Plan, remove: true, out _));
         }
     }
 }

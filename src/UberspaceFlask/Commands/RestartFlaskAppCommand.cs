@@ -33,32 +33,34 @@ namespace UberspaceFlask.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(Name, () =>
-            {
-                // Everything else is put back the way it was published (the state file says how); what is given is
-                // checked before any round trip.
-                PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
-                    st.WebPath ?? "/", st.Domain, st.HealthPath ?? "/", HealthTimeoutSeconds, st.Processes ?? 2, st.Threads ?? 0,
-                    null, 5, FrontendUrl, null, null, GraceSeconds, false);
-                Spec(new PublishState());
-                var shell = OpenShell(Session);
-                var facts = PublishProbe.Run(shell, Name, "python3", null);
-                if (facts.State.Current == null)
+            // A published app is restarted through its slots; one that is not (the guide's pipeline registered it as
+            // a supervisord service of its own name) by supervisord, which takes a probe of its own.
+            Step(Name, () => Spec(new PublishState()), (shell, spec) =>
                 {
-                    // Not published: the guide's pipeline registered it as a supervisord service of its own name.
-                    InputValidation.ServiceName(Name);
-                    var service = SupervisorServices.Plan(Name, LifecycleAction.Restart, SupervisorServices.Probe(shell, Name), shell.Where);
-                    if (!ShouldProcessChanges(service.Changes, shell.Where)) return;
-                    var status = SupervisorServices.Apply(shell, service, TimeSpan.FromSeconds(HealthTimeoutSeconds));
-                    WriteObject(OutputMapper.Service(service, status, shell.Where, Session, true));
-                    return;
-                }
-                var plan = PublishPlanner.PlanRestart(Spec(facts.State), facts, BreakLock, Session?.FrontendUrl);
-                if (!ShouldProcessChanges(plan.Changes, shell.Where)) return;
-                var result = Publisher.Apply(shell, plan);
-                WriteObject(OutputMapper.Publish(result, Session));
-                if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));
-            });
+                    var facts = PublishProbe.Run(shell, Name, "python3", null);
+                    return (Published: facts, Service: facts.State.Current == null ? SupervisorServices.Probe(shell, InputValidation.ServiceName(Name)) : null);
+                },
+                (spec, facts, shell) => facts.Service != null
+                    ? (Published: (PublishPlan)null, Service: SupervisorServices.Plan(Name, LifecycleAction.Restart, facts.Service, shell.Where))
+                    : (Published: PublishPlanner.PlanRestart(Spec(facts.Published.State), facts.Published, BreakLock, Session?.FrontendUrl), Service: (LifecyclePlan)null),
+                plan => plan.Published?.Changes ?? plan.Service.Changes, (shell, plan) =>
+                {
+                    if (plan.Service != null)
+                    {
+                        var status = SupervisorServices.Apply(shell, plan.Service, TimeSpan.FromSeconds(HealthTimeoutSeconds));
+                        WriteObject(OutputMapper.Service(plan.Service, status, shell.Where, Session, true));
+                        return;
+                    }
+                    var result = Publisher.Apply(shell, plan.Published);
+                    WriteObject(OutputMapper.Publish(result, Session));
+                    if (result.Error != null) WriteError(ToHostErrorRecord(result.Error, Session));
+                });
         }
+
+        // Everything but what is given is put back the way it was published (the state file says how); what is given
+        // is checked before any round trip (with an empty state).
+        PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
+            st.WebPath ?? "/", st.Domain, st.HealthPath ?? "/", HealthTimeoutSeconds, st.Processes ?? 2, st.Threads ?? 0,
+            null, 5, FrontendUrl, null, null, GraceSeconds, false);
     }
 }

@@ -39,18 +39,23 @@ namespace UberspaceFlask.Commands
                 string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
                 var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
                 var shell = OpenShell(Session);
-                // By name, a published app (~/apps/NAME/state) gets the checks of a published app; any other, the guide's.
+                string listed = Handover.FreshBackendList(this, BackendList, shell.Where, needStatus: true)?.Text;
+                DiagnosisFacts facts;
+                // By name, a published app (~/apps/NAME/state) gets the checks of a published app; any other, the
+                // guide's, whose first probe rides along in the same round trip.
                 if (ParameterSetName == NameSet && ServiceName == null)
                 {
-                    var published = PublishedDiagnosis.Probe(shell, Name, spec.FrontendUrl ?? Session?.FrontendUrl);
+                    var published = PublishedDiagnosis.Probe(shell, Name, spec.FrontendUrl ?? Session?.FrontendUrl,
+                        DeploymentDiagnosis.FirstProbeArguments(shell, spec, listed), out var guide);
                     if (published != null)
                     {
                         foreach (var r in PublishedDiagnosis.All(published))
                             WriteObject(OutputMapper.Check(r, published.Root, shell.Where));
                         return;
                     }
+                    facts = DeploymentDiagnosis.Complete(shell, spec, listed, DeploymentDiagnosis.Read(guide, listed));
                 }
-                var facts = DeploymentDiagnosis.Probe(shell, spec, Handover.FreshBackendList(this, BackendList, shell.Where, needStatus: true)?.Text);
+                else facts = DeploymentDiagnosis.Probe(shell, spec, listed);
                 foreach (var r in new DeploymentChecks(facts, spec).All())
                     WriteObject(OutputMapper.Check(r, facts.AppPath, shell.Where));
             });

@@ -1,13 +1,17 @@
 # shellcheck shell=sh
-# diagnosis/published.sh: what Test-FlaskDeployment checks of a published app, in one round trip; the section
-# "not-published" alone when the app has no state file (then it is checked as the guide lays an app out).
-# $1 the publish directory (~/apps/NAME), $2 the app's name (its slots are NAME-a and NAME-b).
+# diagnosis/published.sh: what Test-FlaskDeployment checks of a published app, in one round trip. An app with no
+# state file is checked as the guide lays an app out: the section "not-published", then diagnose_guide's sections, in
+# the same round trip.
+# $1 the publish directory (~/apps/NAME), $2 the app's name (its slots are NAME-a and NAME-b), $3... diagnose_guide's
+# parameters (lib.sh).
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 name=$2
 app_layout "$root"
 if [ ! -f "$uf_state" ]; then
 	section not-published
+	shift 2
+	if [ "$#" -ge 5 ]; then diagnose_guide "$@"; fi
 	exit 0
 fi
 start_side_by_side status supervisorctl status "$name-a" "$name-b"
