@@ -447,6 +447,19 @@ Describe 'The readers of the publish directory''s files' {
         $back.HealthPath | Should -Be '/health'
         $back.Processes | Should -Be 3
     }
+    It 'Undo and Restart rebuild the spec from the state file: its values where nothing was given, what was given otherwise' {
+        $t = Get-CoreType PublishState
+        $none = [NullString]::Value   # a .NET string argument that is null, not PowerShell's ''
+        $st = $t::new(); $st.WebPath = '/shop'; $st.Domain = 'example.org'; $st.HealthPath = '/health'; $st.Processes = 3; $st.Threads = 2
+        $spec = (Get-CoreType PublishSpec)::AsPublished('shop', $st, $none, $none, $none, 30, $null, $null, $none, $none, $null, 2, $false, $null)
+        $spec.WebPath | Should -Be '/shop'; $spec.Domain | Should -Be 'example.org'; $spec.HealthPath | Should -Be '/health'
+        $spec.Processes | Should -Be 3; $spec.Threads | Should -Be 2
+        $given = (Get-CoreType PublishSpec)::AsPublished('shop', $st, '/other', $none, '/up', 30, 1, 0, $none, $none, $null, 2, $false, $null)
+        $given.WebPath | Should -Be '/other'; $given.HealthPath | Should -Be '/up'; $given.Processes | Should -Be 1; $given.Threads | Should -Be 0
+        $empty = (Get-CoreType PublishSpec)::AsPublished('shop', $t::new(), $none, $none, $none, 30, $null, $null, $none, $none, $null, 2, $false, $null)
+        $empty.WebPath | Should -Be '/'; $empty.Processes | Should -Be 2
+        Get-ErrorId { (Get-CoreType PublishSpec)::AsPublished('shop', $t::new(), 'no-slash', $none, $none, 30, $null, $null, $none, $none, $null, 2, $false, $null) } | Should -Not -Be 'no error'
+    }
     It 'ReleaseManifest is sha256sum''s format and reads back, paths with spaces included' {
         $snap = New-Snapshot @{ 'a b.txt' = $sha1; 'app.py' = $sha2 }
         $text = (Get-CoreType ReleaseManifest)::Render($snap.Files)

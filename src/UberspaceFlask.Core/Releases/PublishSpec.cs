@@ -67,6 +67,17 @@ namespace UberspaceFlask.Core.Releases
         public IReadOnlyList<string> ReleaseCommand { get; private set; }
         public string Target => WebBackendList.TargetFor(Domain, WebPath);
 
+        /// <summary>
+        /// An app as it was published (its state file says how), for Undo and Restart: each value given (not null) in
+        /// place of the state's. Built first over an empty state, it checks what was given before any round trip.
+        /// </summary>
+        public static PublishSpec AsPublished(string name, PublishState state, string webPath, string domain, string healthPath,
+            int healthTimeoutSeconds, int? processes, int? threads, string frontendUrl, string uwsgiPath, IEnumerable<string> plugins,
+            int graceSeconds, bool force, IEnumerable<string> releaseCommand) =>
+            Create(name, ".", null, null, "python3", null, false, null, null, webPath ?? state.WebPath ?? "/", domain ?? state.Domain,
+                healthPath ?? state.HealthPath ?? "/", healthTimeoutSeconds, processes ?? state.Processes ?? 2, threads ?? state.Threads ?? 0,
+                null, 5, frontendUrl, uwsgiPath, plugins, graceSeconds, force, releaseCommand);
+
         public static PublishSpec Create(string name, string projectPath, string entry, string requirements, string python,
             IEnumerable<string> pipArguments, bool systemSitePackages, int? port, int? alternatePort, string webPath, string domain,
             string healthPath, int healthTimeoutSeconds, int processes, int threads, IEnumerable<string> sharedPaths, int keepReleases,

@@ -59,8 +59,7 @@ namespace UberspaceFlask.Commands
 
         // Everything but what is given is put back the way it was published (the state file says how); what is given
         // is checked before any round trip (with an empty state).
-        PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
-            st.WebPath ?? "/", st.Domain, st.HealthPath ?? "/", HealthTimeoutSeconds, st.Processes ?? 2, st.Threads ?? 0,
-            null, 5, FrontendUrl, null, null, GraceSeconds, false);
+        PublishSpec Spec(PublishState st) => PublishSpec.AsPublished(Name, st, null, null, null, HealthTimeoutSeconds, null, null, FrontendUrl,
+            null, null, GraceSeconds, false, null);
     }
 }

@@ -64,11 +64,10 @@ namespace UberspaceFlask.Commands
         {
             // What is not given is put back the way it was published (the state file says how). Every value that is
             // given is checked before any round trip: the same spec is built once over an empty state first.
-            PublishSpec Spec(PublishState st) => PublishSpec.Create(Name, ".", null, null, "python3", null, false, null, null,
-                IsBound(nameof(WebPath)) ? WebPath : st.WebPath ?? "/", IsBound(nameof(Domain)) ? Domain : st.Domain,
-                IsBound(nameof(HealthPath)) ? HealthPath : st.HealthPath ?? "/", HealthTimeoutSeconds,
-                IsBound(nameof(Processes)) ? Processes : st.Processes ?? 2, IsBound(nameof(Threads)) ? Threads : st.Threads ?? 0,
-                null, 5, FrontendUrl, UwsgiPath, IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
+            PublishSpec Spec(PublishState st) => PublishSpec.AsPublished(Name, st, IsBound(nameof(WebPath)) ? WebPath : null,
+                IsBound(nameof(Domain)) ? Domain : null, IsBound(nameof(HealthPath)) ? HealthPath : null, HealthTimeoutSeconds,
+                IsBound(nameof(Processes)) ? Processes : (int?)null, IsBound(nameof(Threads)) ? Threads : (int?)null, FrontendUrl, UwsgiPath,
+                IsBound(nameof(Plugin)) ? (Plugin ?? new string[0]) : null, GraceSeconds, Force, ReleaseCommand);
             Step(Name, () =>
             {
                 if (!string.IsNullOrEmpty(ReleaseId) && !ReleaseInfo.IsId(ReleaseId))
