@@ -436,6 +436,42 @@ Describe 'Undo-FlaskDeployment''s plan' {
     }
 }
 
+Describe 'The slots as their uWSGI masters report them, so supervisorctl is asked only when that is not enough' {
+    BeforeAll {
+        # releases/probe.sh without 'ask': no status section; a master:SLOT section per slot whose pidfile names a
+        # live child of supervisord, and the listening sockets.
+        function Read-Slots([string] $Masters, [string] $Listeners, [string] $Backends, [string] $State = "current=$id1`nslot=a`nport=10500`nalternate-port=10501") {
+            $m = 'ufmarker'
+            $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m python`n3.11.2`n@@$m state`n$State`n@@$m info:$id1`n$(Info $id1)`n"
+            $text += "$Masters@@$m listeners`n$Listeners`n@@$m backends`n$Backends`n@@$m backends-exit`nexit=0`n"
+            (Get-CoreType PublishProbe)::Read((Get-CoreType ScriptOutput)::new($text, 'ufmarker'), 'shop', 'isabell@host:22')
+        }
+        $script:masterA = "@@ufmarker master:a`npid=4242`nelapsed=3:10`n"
+        $script:onA = 'LISTEN 0 100 0.0.0.0:10500 0.0.0.0:* users:(("uwsgi",pid=4243,fd=3),("uwsgi",pid=4242,fd=3))'
+    }
+    It 'the live slot''s master answering on its port, the backend on it: known, RUNNING, no supervisorctl' {
+        $f = Read-Slots $masterA $onA "/ http:10500 => OK, listening: PID 4242, uwsgi`n"
+        $f.SlotsAsked | Should -BeFalse
+        $f.SlotsKnown('shop') | Should -BeTrue
+        $f.SlotState('a', 'shop') | Should -Be 'RUNNING'
+        $f.SlotState('b', 'shop') | Should -Be 'NOTFOUND'
+    }
+    It 'asks supervisorctl when <Case>' -ForEach @(
+        @{ Case = 'the live slot''s master did not report'; Masters = ''; Listeners = 'LISTEN 0 100 0.0.0.0:10500 0.0.0.0:* users:(("uwsgi",pid=4242,fd=3))'; Backends = "/ http:10500 => OK`n" }
+        @{ Case = 'another process holds the live port'; Masters = "@@ufmarker master:a`npid=4242`nelapsed=3:10`n"; Listeners = 'LISTEN 0 100 0.0.0.0:10500 0.0.0.0:* users:(("python3",pid=777,fd=3))'; Backends = "/ http:10500 => OK`n" }
+        @{ Case = 'a backend points at the other slot''s port'; Masters = "@@ufmarker master:a`npid=4242`nelapsed=3:10`n"; Listeners = 'LISTEN 0 100 0.0.0.0:10500 0.0.0.0:* users:(("uwsgi",pid=4242,fd=3))'; Backends = "/ http:10501 => OK`n" }
+    ) {
+        (Read-Slots $Masters $Listeners $Backends).SlotsKnown('shop') | Should -BeFalse
+    }
+    It 'a first publish needs no word about slots; supervisorctl''s, when asked, is the one that counts' {
+        (Read-Slots '' '' "/ apache (default)`n" -State '').SlotsKnown('shop') | Should -BeTrue
+        $f = New-Facts -State "current=$id1`nslot=a`nport=10500`nalternate-port=10501" -Infos @(Info $id1) -Status "shop-a STOPPED Nov 25 12:00 PM`n"
+        $f.SlotsAsked | Should -BeTrue
+        $f.SlotsKnown('shop') | Should -BeTrue
+        $f.SlotState('a', 'shop') | Should -Be 'STOPPED'
+    }
+}
+
 Describe 'The readers of the publish directory''s files' {
     It 'PublishState reads back what it renders' {
         $t = Get-CoreType PublishState

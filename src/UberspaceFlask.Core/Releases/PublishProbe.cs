@@ -40,8 +40,30 @@ namespace UberspaceFlask.Core.Releases
         public string SecretsHash { get; set; } = "";
         /// <summary>The current release's manifest: path to hash.</summary>
         public Dictionary<string, string> CurrentManifest { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>The slots' services as supervisorctl shows them, or (when it was not asked) the slots whose uWSGI
+        /// master reported for itself and answers on the slot's port, as RUNNING.</summary>
         public Dictionary<string, SupervisorProgramStatus> Slots { get; set; } = new Dictionary<string, SupervisorProgramStatus>(StringComparer.Ordinal);
+        /// <summary>Whether supervisorctl was asked about the slots.</summary>
+        public bool SlotsAsked { get; set; }
         public List<WebBackendEntry> Backends { get; set; } = new List<WebBackendEntry>();
+        /// <summary>Whether `uberspace web backend list` answered.</summary>
+        public bool BackendsRead { get; set; }
+
+        /// <summary>
+        /// Whether the plan can go on what the slots' masters reported, without asking supervisorctl (a Python program,
+        /// a quarter of a second): the live slot's master answers on its port, and no backend points at the other
+        /// slot's port, the one case in which the plan must know for sure whether the other slot runs
+        /// (<see cref="PublishPlanner"/>'s Live). A slot that did not report may still run; then supervisorctl says.
+        /// </summary>
+        public bool SlotsKnown(string name)
+        {
+            if (SlotsAsked) return true;
+            string live = State.Slot;
+            if (State.Current == null || (live != "a" && live != "b")) return true;
+            if (!SupervisorState.IsUp(SlotState(live, name)) || !BackendsRead) return false;
+            int? otherPort = State.PortOf(PublishLayout.Other(live));
+            return otherPort == null || !Backends.Any(b => b.Port == otherPort);
+        }
 
         public ReleaseInfo Release(string id) => id == null ? null : Releases.FirstOrDefault(r => r.Id == id);
         public string SlotState(string slot, string name) =>
@@ -52,7 +74,15 @@ namespace UberspaceFlask.Core.Releases
     {
         public static PublishFacts Run(HostShell shell, string name, string python, string uwsgiPath = null)
         {
-            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, python, uwsgiPath ?? "" }, TimeSpan.FromSeconds(60));
+            var facts = Run(shell, name, python, uwsgiPath, false);
+            // What the slots' masters reported decides most publishes; when it does not, supervisorctl is asked.
+            return facts.SlotsKnown(name) ? facts : Run(shell, name, python, uwsgiPath, true);
+        }
+
+        static PublishFacts Run(HostShell shell, string name, string python, string uwsgiPath, bool askSupervisor)
+        {
+            var r = shell.RunScript("releases/probe", new[] { ScriptArgument.Of(PublishLayout.RootFor(name)), name, python, uwsgiPath ?? "", "", askSupervisor ? "ask" : "" },
+                TimeSpan.FromSeconds(60));
             if (r.ExitStatus != 0) throw r.Failure("ReleaseProbeFailed", "Reading the app's releases", shell.Where);
             return Read(r.Output, name, shell.Where);
         }
@@ -99,8 +129,23 @@ namespace UberspaceFlask.Core.Releases
             }
             f.SecretsHash = o.Text("secrets").Trim();
             f.CurrentManifest = ReleaseManifest.Read(o.Text("manifest"));
+            f.SlotsAsked = o.Has("status");
             foreach (var s in SupervisorStatusParser.Parse(o.Text("status"))) f.Slots[s.Name] = s;
-            if (o.Exit("backends-exit") == 0) f.Backends = WebBackendList.Parse(o.Text("backends"));
+            if (!f.SlotsAsked)
+            {
+                var listeners = Listeners.Parse(o.Text("listeners"));
+                foreach (var slot in new[] { "a", "b" })
+                {
+                    var master = MasterReport.Read(o, "master:" + slot);
+                    int? port = f.State.PortOf(slot);
+                    // Its own uWSGI on the slot's port, not a stray process or a pid that came round again.
+                    if (master == null || port == null || !Listeners.OnPort(listeners, port.Value).Any(l => l.Pids.Contains(master.Pid))) continue;
+                    string service = PublishLayout.SlotService(name, slot);
+                    f.Slots[service] = new SupervisorProgramStatus { Name = service, State = SupervisorState.Running, Pid = master.Pid, Uptime = master.Uptime, Description = "as uWSGI's master reports it" };
+                }
+            }
+            f.BackendsRead = o.Exit("backends-exit") == 0;
+            if (f.BackendsRead) f.Backends = WebBackendList.Parse(o.Text("backends"));
             return f;
         }
     }

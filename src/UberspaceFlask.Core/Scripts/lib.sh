@@ -162,17 +162,22 @@ process_facts() {
 # supervisorctl. Returns 1 when there is no such process.
 show_master() {
 	for uf_pidfile in "$1"/*.pid; do
-		[ -f "$uf_pidfile" ] || continue
-		uf_pid=$(head -c 20 "$uf_pidfile")
-		case $uf_pid in '' | *[!0-9]*) continue ;; esac
-		if ! kill -0 "$uf_pid" 2>/dev/null || ! process_facts "$uf_pid"; then continue; fi
-		[ "$uf_parent_name" = supervisord ] || continue
-		section master
-		fact pid "$uf_pid"
-		fact elapsed "$uf_age"
-		return 0
+		show_master_of "$uf_pidfile" master && return 0
 	done
 	return 1
+}
+
+# show_master_of PIDFILE SECTION: the same report for the process one pidfile names, in SECTION (a publish's slot).
+# Returns 1 when it names no live process whose parent is supervisord.
+show_master_of() {
+	[ -f "$1" ] || return 1
+	uf_pid=$(head -c 20 "$1")
+	case $uf_pid in '' | *[!0-9]*) return 1 ;; esac
+	if ! kill -0 "$uf_pid" 2>/dev/null || ! process_facts "$uf_pid"; then return 1; fi
+	[ "$uf_parent_name" = supervisord ] || return 1
+	section "$2"
+	fact pid "$uf_pid"
+	fact elapsed "$uf_age"
 }
 
 # `supervisorctl status [NAME]` with its exit status in a section of its own.

@@ -17,9 +17,9 @@ namespace UberspaceFlask.Core.Supervisor
         public int Pid { get; set; }
         public TimeSpan? Uptime { get; set; }
 
-        public static MasterReport Read(ScriptOutput output)
+        public static MasterReport Read(ScriptOutput output, string section = "master")
         {
-            var f = output.Facts("master");
+            var f = output.Facts(section);
             if (!f.TryGetValue("pid", out var p) || !int.TryParse(p, out int pid)) return null;
             return new MasterReport { Pid = pid, Uptime = SupervisorStatusParser.ParseElapsed(f.TryGetValue("elapsed", out var e) ? e : null) };
         }

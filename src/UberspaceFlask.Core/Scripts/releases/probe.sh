@@ -2,13 +2,15 @@
 # releases/probe.sh: everything Publish-FlaskApp decides on, in one round trip; changes nothing.
 # $1 the app's publish directory (~/apps/NAME), $2 the app name (its slots are the services NAME-a and NAME-b),
 # $3 the python to build venvs with, $4 a uWSGI binary as given ('' to use the venv's or the one on PATH), $5 'records'
-# for the release records alone (state, lock, releases, venvs: what Get-/Remove-FlaskRelease read), '' for all.
+# for the release records alone (state, lock, releases, venvs: what Get-/Remove-FlaskRelease read), '' for all, $6
+# 'ask' to ask supervisorctl about the slots. Without it each slot's uWSGI master reports for itself (show_master_of)
+# with the listening sockets, and the module asks again when that does not tell enough.
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 name=$2
 records=${5:-}
 if [ -z "$records" ]; then
-	start_side_by_side status supervisorctl status "$name-a" "$name-b"
+	if [ "${6:-}" = ask ]; then start_side_by_side status supervisorctl status "$name-a" "$name-b"; fi
 	start_side_by_side backends uberspace web backend list
 fi
 report_host
@@ -36,6 +38,10 @@ for venv in "$uf_venvs"/*; do
 	fi
 done
 [ -z "$records" ] || exit 0
+if [ "${6:-}" != ask ]; then
+	for slot in a b; do show_master_of "$root/slot-$slot.pid" "master:$slot" || :; done
+	show_listeners
+fi
 section uwsgi
 fact system "$(command -v uwsgi)"
 if [ -n "$4" ]; then
