@@ -91,15 +91,15 @@ namespace UberspaceFlask.Core.Host
                             if (o.Length > 0) { seenOut.Append(o); output(o, false); }
                             if (e.Length > 0) { seenErr.Append(e); output(e, true); }
                         }
-                        using (var stdin = cmd.CreateInputStream())
+                        using (var stdin = InputOf(cmd, ar))
                         {
-                            if (input != null)
+                            if (stdin != null && input != null)
                             {
                                 var line = System.Text.Encoding.UTF8.GetBytes(input + "\n");
                                 stdin.Write(line, 0, line.Length);
                                 stdin.Flush();
                             }
-                            if (payload != null) SendPayload(command, payload, stdin, ar, deadline, timeout, cancellation);
+                            if (stdin != null && payload != null) SendPayload(command, payload, stdin, ar, deadline, timeout, cancellation);
                             while (!ar.AsyncWaitHandle.WaitOne(50))
                             {
                                 Pass();
@@ -107,7 +107,7 @@ namespace UberspaceFlask.Core.Host
                                 if (stop || DateTime.UtcNow > deadline || !_ssh.IsConnected)
                                 {
                                     if (!_ssh.IsConnected) throw Lost(null, Arrived(cmd));
-                                    stdin.Dispose(); // EOF: the watcher on the host kills the command's process group
+                                    stdin?.Dispose(); // EOF: the watcher on the host kills the command's process group
                                     ar.AsyncWaitHandle.WaitOne(5000);
                                     if (stop) throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
                                     throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
@@ -128,6 +128,16 @@ namespace UberspaceFlask.Core.Host
                     throw Lost(ex, Arrived(current));
                 }
             }
+        }
+
+        /// <summary>
+        /// The command's stdin; null when the command ended before it could be opened (SSH.NET opens it only while the
+        /// command runs, and a quick one that takes no input can be done by then): its exit status says the rest.
+        /// </summary>
+        static Stream InputOf(SshCommand cmd, IAsyncResult ar)
+        {
+            try { return cmd.CreateInputStream(); }
+            catch (InvalidOperationException) when (ar.IsCompleted) { return null; }
         }
 
         /// <summary>
