@@ -387,6 +387,51 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         }
     }
 
+    It 'Test-FlaskDeployment -Name: a healthy published app passes every check, and each broken state fails its own' {
+        Wait-Cleanup
+        $front = Get-SandboxFrontendUrl
+        function Get-Status([string] $Check) { "$((Test-FlaskDeployment -Name shop -Session $s -FrontendUrl $front -ErrorAction Stop | Where-Object Check -eq $Check).Status)" }
+        $all = @(Test-FlaskDeployment -Name shop -Session $s -FrontendUrl $front -ErrorAction Stop)
+        $all.Count | Should -Be 9
+        $all | Where-Object { "$($_.Status)" -ne 'Passed' } | ForEach-Object { "$($_.Check): $($_.Message)" } | Should -BeNullOrEmpty
+        $st = Get-State | ConvertFrom-StringData
+        $live = "shop-$($st.slot)"; $idleSlot = if ($st.slot -eq 'a') { 'b' } else { 'a' }; $idle = "shop-$idleSlot"
+        $livePort = if ($st.slot -eq 'a') { $st.port } else { $st.'alternate-port' }
+        $idlePort = if ($st.slot -eq 'a') { $st.'alternate-port' } else { $st.port }
+        $host_ = { param($c) $null = Invoke-AsAccountNative -Command $c }
+        try {
+            & $host_ 'chmod 644 ~/apps/shop/secrets'
+            Get-Status 'Secrets file' | Should -Be 'Failed'
+        } finally { & $host_ 'chmod 600 ~/apps/shop/secrets' }
+        try {
+            # What a killed client leaves: the lock folder with its holder line.
+            & $host_ "mkdir ~/apps/shop/lock && echo 'ana@laptop pid 4242 since 2026-11-27T09:00:00Z' > ~/apps/shop/lock/holder"
+            Get-Status 'Publish lock' | Should -Be 'Failed'
+        } finally { & $host_ 'rm -rf ~/apps/shop/lock' }
+        try {
+            & $host_ "uberspace web backend set / --http --port $idlePort"
+            Get-Status 'Backend' | Should -Be 'Failed'
+        } finally { & $host_ "uberspace web backend set / --http --port $livePort" }
+        try {
+            # A cleanup cut off before it stopped the old slot: the idle slot runs with no cleanup under way.
+            & $host_ "supervisorctl start $idle"
+            Get-Status 'Idle slot' | Should -Be 'Warning'
+        } finally { & $host_ "supervisorctl stop $idle" }
+        try {
+            & $host_ "supervisorctl stop $live"
+            Get-Status 'Live slot' | Should -Be 'Failed'
+            # Another program on the live port: not the app's own uWSGI.
+            & $host_ "mkdir -p ~/stray && cd ~/stray && (setsid python3 -m http.server $livePort --bind 0.0.0.0 >/dev/null 2>&1 &) && sleep 1"
+            Get-Status 'Live port' | Should -Be 'Failed'
+        } finally {
+            # [h]: the pattern must not match this shell's own command line.
+            & $host_ "pkill -u isabell -f '[h]ttp.server $livePort'; sleep 0.5; supervisorctl start $live"
+        }
+        $deadline = (Get-Date).AddSeconds(30)
+        while ((Get-Shown) -like 'HTTP*' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        @(Test-FlaskDeployment -Name shop -Session $s -FrontendUrl $front | Where-Object { "$($_.Status)" -ne 'Passed' }).Check | Should -BeNullOrEmpty
+    }
+
     It 'a second publish while one runs is refused with an error naming the holder' {
         Set-Version '6'
         Wait-Cleanup

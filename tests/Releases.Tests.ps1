@@ -615,7 +615,7 @@ Describe 'Get-FlaskApp reads one round trip''s output' {
 
 Describe 'Test-FlaskDeployment''s checks of a published app, read from one round trip''s output' {
     BeforeAll {
-        function script:New-PublishedFacts([string] $Lock = '', [string] $Mode = '600', [string] $MasterPid = '71', [string] $Backend = '/ http:10501 => OK', [string] $IdleIni = "[program:shop-a]`nautostart=false`n") {
+        function script:New-PublishedFacts([string] $Lock = '', [string] $Mode = '600', [string] $MasterPid = '71', [string] $Backend = '/ http:10501 => OK', [string] $IdleIni = "[program:shop-a]`nautostart=false`n", [string] $IdleState = 'STOPPED   Nov 27 10:00 AM') {
             $m = 'ufm'
             $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($IdleIni))
             $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m state`ncurrent=$id2`nprevious=$id1`nslot=b`nport=10500`nalternate-port=10501`nhealth-path=/health`n"
@@ -623,7 +623,7 @@ Describe 'Test-FlaskDeployment''s checks of a published app, read from one round
             $text += "@@$m secrets-mode`n$Mode`n@@$m file:slot-service:a`nfile`n$b64`n@@$m pid:a`n`n@@$m pid:b`n$MasterPid`n"
             $text += "@@$m disk`n2048`t/home/isabell/apps/shop/releases`n30720`t/home/isabell/apps/shop/venvs`n"
             $text += "@@$m listeners`nLISTEN 0 100 0.0.0.0:10501 0.0.0.0:* users:((`"uwsgi`",pid=71,fd=3))`n"
-            $text += "@@$m status`nshop-a                           STOPPED   Nov 27 10:00 AM`nshop-b                           RUNNING   pid 71, uptime 0:10:00`n"
+            $text += "@@$m status`nshop-a                           $IdleState`nshop-b                           RUNNING   pid 71, uptime 0:10:00`n"
             $text += "@@$m backends`n$Backend`n"
             $f = (Get-CoreType PublishedDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
             $f.HealthUrl = (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080'); $f.HealthCode = '200'
@@ -647,5 +647,12 @@ Describe 'Test-FlaskDeployment''s checks of a published app, read from one round
         $backend = Check (New-PublishedFacts -Backend '/ http:10500 => OK') 'Backend'
         "$($backend.Status)" | Should -Be 'Failed'; $backend.Message | Should -Match "port 10500 \(the idle slot's\)"; $backend.Fix | Should -Match 'Set-WebBackend -Path / -Port 10501'
         "$((Check (New-PublishedFacts -IdleIni "[program:shop-a]`n") 'Idle slot').Status)" | Should -Be 'Failed'
+    }
+    It 'an idle slot still running with no cleanup under way (one was cut off) is a warning; during the cleanup it is not' {
+        $idle = Check (New-PublishedFacts -IdleState 'RUNNING   pid 60, uptime 1:00:00') 'Idle slot'
+        "$($idle.Status)" | Should -Be 'Warning'
+        $idle.Message | Should -Match 'shop-a \(the idle slot\) does not start at boot but still runs \(RUNNING, pid 60\)'
+        $idle.Fix | Should -Match 'Stop-SupervisorService -Name shop-a'
+        "$((Check (New-PublishedFacts -IdleState 'RUNNING   pid 60, uptime 0:00:01' -Lock "cleanup`nthe cleanup after release x") 'Idle slot').Status)" | Should -Be 'Passed'
     }
 }

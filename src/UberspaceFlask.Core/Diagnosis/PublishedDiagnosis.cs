@@ -171,6 +171,16 @@ namespace UberspaceFlask.Core.Diagnosis
             if (!idleAtBoot)
                 return Fail("Idle slot", $"{service} (the idle slot) is set to start at boot: after a reboot two slots would run, the idle one with an old release.",
                     $"Restart-FlaskApp -Name {f.Name} writes both slots' inis as they should be (or add autostart=false to ~/etc/services.d/{service}.ini by hand).");
+            // After a switch the old slot runs on for the grace period, under the cleanup's lock; with the lock free it
+            // should be stopped: a cleanup that was cut off left it running.
+            var status = SupervisorStatusParser.Find(f.StatusText, service);
+            if (f.Lock == null && status != null && SupervisorState.IsUp(status.State))
+                return new CheckResult
+                {
+                    Check = "Idle slot", Status = CheckStatus.Warning,
+                    Message = $"{service} (the idle slot) does not start at boot but still runs ({status.State}{(status.Pid != null ? ", pid " + status.Pid : "")}), though no cleanup is under way: a cleanup after a publish was cut off. It takes memory and serves nothing.",
+                    Fix = $"Stop-SupervisorService -Name {service} (the next Publish-FlaskApp or Restart-FlaskApp stops it too).",
+                };
             return Pass("Idle slot", $"{service} does not start at boot.");
         }
 
