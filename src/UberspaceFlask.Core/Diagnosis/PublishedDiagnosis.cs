@@ -175,12 +175,8 @@ namespace UberspaceFlask.Core.Diagnosis
             // should be stopped: a cleanup that was cut off left it running.
             var status = SupervisorStatusParser.Find(f.StatusText, service);
             if (f.Lock == null && status != null && SupervisorState.IsUp(status.State))
-                return new CheckResult
-                {
-                    Check = "Idle slot", Status = CheckStatus.Warning,
-                    Message = $"{service} (the idle slot) does not start at boot but still runs ({status.State}{(status.Pid != null ? ", pid " + status.Pid : "")}), though no cleanup is under way: a cleanup after a publish was cut off. It takes memory and serves nothing.",
-                    Fix = $"Stop-SupervisorService -Name {service} (the next Publish-FlaskApp or Restart-FlaskApp stops it too).",
-                };
+                return Warn("Idle slot", $"{service} (the idle slot) does not start at boot but still runs ({status.State}{(status.Pid != null ? ", pid " + status.Pid : "")}), though no cleanup is under way: a cleanup after a publish was cut off. It takes memory and serves nothing.",
+                    $"Stop-SupervisorService -Name {service} (the next Publish-FlaskApp or Restart-FlaskApp stops it too).");
             return Pass("Idle slot", $"{service} does not start at boot.");
         }
 
@@ -219,6 +215,7 @@ namespace UberspaceFlask.Core.Diagnosis
             seconds < 120 ? $"{seconds} s" : seconds < 7200 ? $"{seconds / 60} min" : $"{seconds / 3600} h";
 
         static CheckResult Pass(string check, string message) => new CheckResult { Check = check, Status = CheckStatus.Passed, Message = message };
+        static CheckResult Warn(string check, string message, string fix) => new CheckResult { Check = check, Status = CheckStatus.Warning, Message = message, Fix = fix };
         static CheckResult Skip(string check, string message) => new CheckResult { Check = check, Status = CheckStatus.Skipped, Message = message };
         static CheckResult Fail(string check, string message, string fix, string detail = null) =>
             new CheckResult { Check = check, Status = CheckStatus.Failed, Message = message, Fix = fix, Detail = detail };

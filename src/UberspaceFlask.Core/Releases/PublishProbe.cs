@@ -137,11 +137,9 @@ namespace UberspaceFlask.Core.Releases
                 foreach (var slot in new[] { "a", "b" })
                 {
                     var master = MasterReport.Read(o, "master:" + slot);
-                    int? port = f.State.PortOf(slot);
-                    // Its own uWSGI on the slot's port, not a stray process or a pid that came round again.
-                    if (master == null || port == null || !Listeners.OnPort(listeners, port.Value).Any(l => l.Pids.Contains(master.Pid))) continue;
-                    string service = PublishLayout.SlotService(name, slot);
-                    f.Slots[service] = new SupervisorProgramStatus { Name = service, State = SupervisorState.Running, Pid = master.Pid, Uptime = master.Uptime, Description = "as uWSGI's master reports it" };
+                    // Up either way (STARTING or RUNNING): startsecs do not matter to the plan.
+                    if (master != null && master.AnswersOn(listeners, f.State.PortOf(slot)))
+                        f.Slots[PublishLayout.SlotService(name, slot)] = master.ToStatus(PublishLayout.SlotService(name, slot), 0);
                 }
             }
             f.BackendsRead = o.Exit("backends-exit") == 0;

@@ -28,15 +28,21 @@ namespace UberspaceFlask.Core.Supervisor
         public bool Suffices(string appPath, HostFile uwsgiIni, ServiceDefinition service, IEnumerable<Listener> listeners)
         {
             if (!uwsgiIni.Exists || service == null || !HostPaths.SamePath(service.Directory, appPath)) return false;
-            int? port = UwsgiIni.Read(uwsgiIni.Text).Port;
-            return port != null && Listeners.OnPort(listeners, port.Value).Any(l => l.Pids.Contains(Pid));
+            return AnswersOn(listeners, UwsgiIni.Read(uwsgiIni.Text).Port);
         }
 
+        /// <summary>Whether this master itself listens on port: the app's own uWSGI, not a stray process or a pid
+        /// that came round again.</summary>
+        public bool AnswersOn(IEnumerable<Listener> listeners, int? port) =>
+            port != null && Listeners.OnPort(listeners, port.Value).Any(l => l.Pids.Contains(Pid));
+
         /// <summary>The status supervisorctl would show: STARTING until the ini's startsecs are over, then RUNNING.</summary>
-        public SupervisorProgramStatus ToStatus(ServiceDefinition service) => new SupervisorProgramStatus
+        public SupervisorProgramStatus ToStatus(ServiceDefinition service) => ToStatus(service.Name, service.StartSeconds);
+
+        public SupervisorProgramStatus ToStatus(string service, int startSeconds) => new SupervisorProgramStatus
         {
-            Name = service.Name,
-            State = Uptime == null || Uptime.Value.TotalSeconds >= service.StartSeconds ? SupervisorState.Running : SupervisorState.Starting,
+            Name = service,
+            State = Uptime == null || Uptime.Value.TotalSeconds >= startSeconds ? SupervisorState.Running : SupervisorState.Starting,
             Pid = Pid,
             Uptime = Uptime,
             Description = "as uWSGI's master reports it",
