@@ -398,35 +398,22 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $live = "shop-$($st.slot)"; $idleSlot = if ($st.slot -eq 'a') { 'b' } else { 'a' }; $idle = "shop-$idleSlot"
         $livePort = if ($st.slot -eq 'a') { $st.port } else { $st.'alternate-port' }
         $idlePort = if ($st.slot -eq 'a') { $st.'alternate-port' } else { $st.port }
-        $host_ = { param($c) $null = Invoke-AsAccountNative -Command $c }
-        try {
-            & $host_ 'chmod 644 ~/apps/shop/secrets'
-            Get-Status 'Secrets file' | Should -Be 'Failed'
-        } finally { & $host_ 'chmod 600 ~/apps/shop/secrets' }
-        try {
-            # What a killed client leaves: the lock folder with its holder line.
-            & $host_ "mkdir ~/apps/shop/lock && echo 'ana@laptop pid 4242 since 2026-11-27T09:00:00Z' > ~/apps/shop/lock/holder"
-            Get-Status 'Publish lock' | Should -Be 'Failed'
-        } finally { & $host_ 'rm -rf ~/apps/shop/lock' }
-        try {
-            & $host_ "uberspace web backend set / --http --port $idlePort"
-            Get-Status 'Backend' | Should -Be 'Failed'
-        } finally { & $host_ "uberspace web backend set / --http --port $livePort" }
-        try {
-            # A cleanup cut off before it stopped the old slot: the idle slot runs with no cleanup under way.
-            & $host_ "supervisorctl start $idle"
-            Get-Status 'Idle slot' | Should -Be 'Warning'
-        } finally { & $host_ "supervisorctl stop $idle" }
-        try {
-            & $host_ "supervisorctl stop $live"
-            Get-Status 'Live slot' | Should -Be 'Failed'
-            # Another program on the live port: not the app's own uWSGI.
-            & $host_ "mkdir -p ~/stray && cd ~/stray && (setsid python3 -m http.server $livePort --bind 0.0.0.0 >/dev/null 2>&1 &) && sleep 1"
-            Get-Status 'Live port' | Should -Be 'Failed'
-        } finally {
-            # [h]: the pattern must not match this shell's own command line.
-            & $host_ "pkill -u isabell -f '[h]ttp.server $livePort'; sleep 0.5; supervisorctl start $live"
+        # Breaks the host one way (a shell command as the account), reads the check, and puts the host back.
+        function Test-Broken([string] $Break, [string] $Restore, [string] $Check) {
+            try { $null = Invoke-AsAccountNative -Command $Break; Get-Status $Check } finally { $null = Invoke-AsAccountNative -Command $Restore }
         }
+        Test-Broken 'chmod 644 ~/apps/shop/secrets' 'chmod 600 ~/apps/shop/secrets' 'Secrets file' | Should -Be 'Failed'
+        # What a killed client leaves: the lock folder with its holder line.
+        Test-Broken "mkdir ~/apps/shop/lock && echo 'ana@laptop pid 4242 since 2026-11-27T09:00:00Z' > ~/apps/shop/lock/holder" 'rm -rf ~/apps/shop/lock' 'Publish lock' |
+            Should -Be 'Failed'
+        Test-Broken "uberspace web backend set / --http --port $idlePort" "uberspace web backend set / --http --port $livePort" 'Backend' | Should -Be 'Failed'
+        # A cleanup cut off before it stopped the old slot: the idle slot runs with no cleanup under way.
+        Test-Broken "supervisorctl start $idle" "supervisorctl stop $idle" 'Idle slot' | Should -Be 'Warning'
+        Test-Broken "supervisorctl stop $live" "supervisorctl start $live" 'Live slot' | Should -Be 'Failed'
+        # Another program on the live port: not the app's own uWSGI. [h]: the pattern must not match this shell's own
+        # command line.
+        Test-Broken "supervisorctl stop $live && mkdir -p ~/stray && cd ~/stray && (setsid python3 -m http.server $livePort --bind 0.0.0.0 >/dev/null 2>&1 &) && sleep 1" `
+            "pkill -u isabell -f '[h]ttp.server $livePort'; sleep 0.5; supervisorctl start $live" 'Live port' | Should -Be 'Failed'
         $deadline = (Get-Date).AddSeconds(30)
         while ((Get-Shown) -like 'HTTP*' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
         @(Test-FlaskDeployment -Name shop -Session $s -FrontendUrl $front | Where-Object { "$($_.Status)" -ne 'Passed' }).Check | Should -BeNullOrEmpty
