@@ -199,15 +199,21 @@ show_backends() {
 }
 
 # `uberspace web backend ARGS...` (set or del): its output and exit status in the sections "change" and
-# "change-exit", then the list as it is afterwards (show_backends), in the same round trip. Returns that status.
-# With uf_list_later set, the list is left to the caller (which reads it side by side with something else).
-change_backend() {
+# "change-exit". Returns that status.
+run_backend_change() {
 	section change
 	uberspace web backend "$@" 2>&1
 	uf_change=$?
 	section change-exit
 	fact exit "$uf_change"
-	if [ -z "${uf_list_later:-}" ] || [ "$uf_change" -ne 0 ]; then show_backends; fi
+	return "$uf_change"
+}
+
+# run_backend_change, then the list as it is afterwards (show_backends), in the same round trip. Returns its status.
+change_backend() {
+	run_backend_change "$@"
+	uf_change=$?
+	show_backends
 	return "$uf_change"
 }
 

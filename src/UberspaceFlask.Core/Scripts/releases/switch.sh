@@ -2,11 +2,12 @@
 # releases/switch.sh: points the web backend at a slot's port, then reads the list and requests the health path
 # through the frontend, in the same round trip. $1 the target (PATH or DOMAIN/PATH), $2 the port, $3 the
 # frontend URL of the health path ('' to skip the request).
+# Without a URL to request, or when the change failed, the list alone follows.
+if ! run_backend_change set "$1" --http --port "$2" || [ -z "$3" ]; then
+	show_backends
+	exit 0
+fi
 # The list that confirms the switch is read while the frontend is asked (the uberspace command is a Python program).
-# shellcheck disable=SC2034 # read by change_backend in lib.sh
-uf_list_later=${3:+yes}
-change_backend set "$1" --http --port "$2" || exit 0
-[ -n "$3" ] || exit 0
 start_side_by_side backends uberspace web backend list
 # The frontend may take a moment to pick the new backend up: a few tries over about five seconds.
 tries=0
