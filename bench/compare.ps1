@@ -13,7 +13,7 @@
       - SSH exec/SFTP sessions per no-op, opening the session included, counted in the sandbox sshd's log.
       - the fixed costs of a fresh process: pwsh alone, with Import-Module, and with a session opened and closed.
       - Publish-FlaskApp: a first publish, a code-only change (venv reused) and an identical re-publish.
-    With -Link, instead: Publish-FlaskApp over an internet-like link (../shared/tools/latency-proxy.py, 50 ms round
+    With -Link, instead: Publish-FlaskApp over an internet-like link (tools/linksim.py, 50 ms round
     trip, 20 Mbit/s up, 50 down by default) against `rsync -a` of the same tree over one OpenSSH connection through
     the same link: a first publish of a project with 10 MB of incompressible static files and a one-file change,
     alternating, medians, and the remote commands of one publish (bench/publish-link.ps1).

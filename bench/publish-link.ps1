@@ -3,7 +3,7 @@
     Publish-FlaskApp over an internet-like link against `rsync -a` of the same tree over one OpenSSH connection
     through the same link, alternating, medians; and the remote commands one publish runs.
 .DESCRIPTION
-    The link is ../shared/tools/latency-proxy.py (beside the repository) in front of the sandbox's sshd:
+    The link is tools/linksim.py (the project's link simulator) in front of the sandbox's sshd:
     -DelayMs one way (the round trip is twice that), -UpMbit and -DownMbit. The project is tests/projects/shop plus
     -StaticMB of incompressible static files (random bytes in 512 KiB files, as images and fonts are).
       - first publish: a new app each run (venv over the system's Flask, no pip); its upload phase against rsync of
@@ -25,8 +25,6 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot -Parent
-$proxyScript = Join-Path $root '../shared/tools/latency-proxy.py'
-if (-not (Test-Path $proxyScript)) { throw "The latency proxy is not at $proxyScript (shared/ beside the repository)." }
 Import-Module (Join-Path $root 'tests/SandboxRunner.psm1') -Force
 Import-Module $ModulePath -Force
 
@@ -35,9 +33,8 @@ Import-Module (Join-Path $root 'tests/PublishRig.psm1') -Force
 
 $work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-benchlink-" + [guid]::NewGuid().ToString('N')))).FullName
 $proxyPort = 12224
-$proxy = Start-Process python3 -PassThru -ArgumentList $proxyScript, $proxyPort, 12222, '--delay-ms', $DelayMs, '--up-mbit', $UpMbit, '--down-mbit', $DownMbit
+$proxy = Start-LinkSimulator -ListenPort $proxyPort -DelayMs $DelayMs -UpMbit $UpMbit -DownMbit $DownMbit
 try {
-    Start-Sleep -Milliseconds 500
     $login = New-BenchLogin -Work $work -SandboxRoot (Get-SandboxRoot) -Port $proxyPort
     $key = $login.Key; $pin = $login.Pin; $knownHosts = $login.KnownHosts; $sshdDir = $login.SshdDir
     $ssh = "ssh -p $proxyPort -i $key -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$knownHosts"

@@ -140,8 +140,7 @@ Describe 'Publish-FlaskApp keeps the site up through faults' -Tag Integration, F
         $proxy = $null; $job = $null
         if ($case.Slow) {
             # A slow link (4 Mbit/s up), so the upload is still under way when the moment comes.
-            $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12224, 12222, '--delay-ms', '5', '--up-mbit', '4'
-            Start-Sleep -Milliseconds 300
+            $proxy = Start-LinkSimulator -ListenPort 12224 -DelayMs 5 -UpMbit 4
         }
         $loop = Start-RequestLoop -Url $frontend -WorkDir $work
         try {

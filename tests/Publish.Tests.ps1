@@ -447,11 +447,10 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $big = [byte[]]::new(3MB); [Random]::new(7).NextBytes($big)
         [IO.File]::WriteAllBytes((Join-Path $project 'shop/static/big.bin'), $big)
         Set-Version '7'
-        # A slow link (8 Mbit/s up, through the latency proxy), so the upload is still under way when the connection
+        # A slow link (8 Mbit/s up, through the link simulator), so the upload is still under way when the connection
         # drops: the moment is when big.bin shows up half-written in the staging directory on the host.
-        $proxy = Start-Process python3 -PassThru -ArgumentList (Get-LatencyProxy), 12223, 12222, '--delay-ms', '5', '--up-mbit', '8'
+        $proxy = Start-LinkSimulator -ListenPort 12223 -DelayMs 5 -UpMbit 8
         try {
-            Start-Sleep -Milliseconds 300
             $doomed = New-UberspaceSession -HostName 127.0.0.1 -Port 12223 -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
             $job = Start-ThreadJob -ScriptBlock {
                 param($module, $p, $session)

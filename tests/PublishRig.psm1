@@ -1,5 +1,5 @@
 # What the publish tests share: a request loop through the frontend, the wait for a publish's detached cleanup, the
-# latency proxy, and what a host looks like after a publish converged. Import after SandboxRunner.psm1.
+# link simulator, and what a host looks like after a publish converged. Import after SandboxRunner.psm1.
 
 function Initialize-PublishTest {
     <# Starts the sandbox, makes a work folder (Prefix and a GUID) and a key that logs in to isabell; returns Work,
@@ -43,11 +43,20 @@ function Wait-Cleanup {
     while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
 }
 
-function Get-LatencyProxy {
-    <# The link simulator the developers' guide names (shared/, beside the repository); CI has it there too. #>
-    $proxy = Join-Path $PSScriptRoot '../../shared/tools/latency-proxy.py'
-    if (-not (Test-Path $proxy)) { throw "The latency proxy is not at $proxy (shared/ beside the repository)." }
-    (Resolve-Path $proxy).Path
+function Start-LinkSimulator {
+    <# The project's link simulator (tools/linksim.py) on ListenPort in front of TargetPort: one-way delay and a rate
+       cap each way. Returns its process once the port is bound (it writes a ready file), so no sleep stands in. #>
+    param([Parameter(Mandatory)] [int] $ListenPort, [int] $TargetPort = 12222, [double] $DelayMs = 25, [double] $UpMbit = 20, [double] $DownMbit = 50)
+    $script = Join-Path $PSScriptRoot '../tools/linksim.py'
+    $ready = Join-Path ([IO.Path]::GetTempPath()) ("uf-linksim-" + [guid]::NewGuid().ToString('N'))
+    $p = Start-Process python3 -PassThru -ArgumentList $script, $ListenPort, $TargetPort, '--delay-ms', $DelayMs, '--up-mbit', $UpMbit, '--down-mbit', $DownMbit, '--ready-file', $ready
+    $deadline = (Get-Date).AddSeconds(10)
+    while (-not (Test-Path $ready)) {
+        if ($p.HasExited -or (Get-Date) -gt $deadline) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; throw "The link simulator did not listen on port $ListenPort." }
+        Start-Sleep -Milliseconds 20
+    }
+    Remove-Item $ready
+    $p
 }
 
 function Wait-HostEvent {
@@ -83,4 +92,4 @@ function Get-PublishedApp {
     }
 }
 
-Export-ModuleMember -Function Initialize-PublishTest, Start-RequestLoop, Stop-RequestLoop, Wait-Cleanup, Get-LatencyProxy, Wait-HostEvent, Get-PublishedApp
+Export-ModuleMember -Function Initialize-PublishTest, Start-RequestLoop, Stop-RequestLoop, Wait-Cleanup, Start-LinkSimulator, Wait-HostEvent, Get-PublishedApp
