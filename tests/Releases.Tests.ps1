@@ -591,7 +591,7 @@ Describe 'Get-FlaskApp reads one round trip''s output' {
         $text += "@@$m listeners`nLISTEN 0 100 0.0.0.0:10501 0.0.0.0:* users:((`"uwsgi`",pid=71,fd=3))`n"
         $text += "@@$m status`nflask                            RUNNING   pid 60, uptime 1:00:00`nshop-a                           STOPPED   Nov 27 10:00 AM`nshop-b                           RUNNING   pid 71, uptime 0:10:00`nworker                           RUNNING   pid 80, uptime 2:00:00`n@@$m status-exit`nexit=3`n"
         $text += "@@$m backends`n/ http:10501 => OK, listening: PID 71, uwsgi`n/guide http:1024 => OK, listening: PID 60, uwsgi`nshop.example.org/ http:10501 => OK, listening: PID 71, uwsgi`n@@$m backends-exit`nexit=0`n"
-        $apps = @((Get-CoreType FlaskApps)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'http://127.0.0.1:18080'))
+        $apps = @((Get-CoreType FlaskApps)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'http://127.0.0.1:18080', $null))
         $apps.Name | Should -Be @('flask', 'shop')
         $guide = $apps[0]; $shop = $apps[1]
         $guide.Kind | Should -Be 'Guide'
@@ -608,8 +608,8 @@ Describe 'Get-FlaskApp reads one round trip''s output' {
         $shop.Service | Should -Be 'shop-b'
         $shop.Pid | Should -Be 71
         @($shop.Routes) | Should -Be @('/', 'shop.example.org')
-        (Get-CoreType FlaskApps)::HealthUrl($shop) | Should -Be 'http://127.0.0.1:18080/health'
-        (Get-CoreType FlaskApps)::HealthUrl($guide) | Should -Be 'http://127.0.0.1:18080/guide/'
+        (Get-CoreType FlaskApps)::HealthUrl($shop).Argument | Should -Be 'http://127.0.0.1:18080/health'
+        (Get-CoreType FlaskApps)::HealthUrl($guide).Argument | Should -Be 'http://127.0.0.1:18080/guide/'
     }
 }
 
@@ -626,14 +626,14 @@ Describe 'Test-FlaskDeployment''s checks of a published app, read from one round
             $text += "@@$m status`nshop-a                           $IdleState`nshop-b                           RUNNING   pid 71, uptime 0:10:00`n"
             $text += "@@$m backends`n$Backend`n"
             $f = (Get-CoreType PublishedDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
-            $f.HealthUrl = (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080'); $f.HealthCode = '200'
+            $f.HealthUrl = (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080', $null); $f.HealthCode = '200'
             $f
         }
         function script:Check($Facts, [string] $Name) { @((Get-CoreType PublishedDiagnosis)::All($Facts)) | Where-Object Check -eq $Name }
     }
     It 'a healthy app passes every check; the health URL follows the state''s route' {
         $f = New-PublishedFacts
-        $f.HealthUrl | Should -Be 'http://127.0.0.1:18080/health'
+        $f.HealthUrl.Argument | Should -Be 'http://127.0.0.1:18080/health'
         @((Get-CoreType PublishedDiagnosis)::All($f) | Where-Object { "$($_.Status)" -ne 'Passed' }) | Should -BeNullOrEmpty
         (Check $f 'Disk use').Message | Should -Be 'Releases 2.0 MB, venvs 30.0 MB (Remove-FlaskRelease prunes old ones).'
     }
@@ -654,5 +654,33 @@ Describe 'Test-FlaskDeployment''s checks of a published app, read from one round
         $idle.Message | Should -Match 'shop-a \(the idle slot\) does not start at boot but still runs \(RUNNING, pid 60\)'
         $idle.Fix | Should -Match 'Stop-SupervisorService -Name shop-a'
         "$((Check (New-PublishedFacts -IdleState 'RUNNING   pid 60, uptime 0:00:01' -Lock "cleanup`nthe cleanup after release x") 'Idle slot').Status)" | Should -Be 'Passed'
+    }
+}
+
+Describe 'The frontend URL: one rule for every cmdlet' {
+    It 'takes <Want> for given=<Given> session=<Session> domain=<Domain>' -ForEach @(
+        @{ Given = 'http://127.0.0.1:18080/'; Session = 'http://127.0.0.1:1'; Domain = 'shop.example.org'; Want = 'http://127.0.0.1:18080' }
+        @{ Given = $null; Session = 'http://127.0.0.1:1/'; Domain = 'shop.example.org'; Want = 'http://127.0.0.1:1' }
+        @{ Given = $null; Session = $null; Domain = 'shop.example.org'; Want = 'https://shop.example.org' }
+        @{ Given = $null; Session = $null; Domain = $null; Want = 'https://isabell.uber.space' }
+    ) {
+        (Get-CoreType Frontend)::Base($Given, $Session, $Domain, '/home/isabell') | Should -Be $Want
+    }
+    It 'requests a domain''s route through a URL of another host name with Host: DOMAIN, and its own host without one' {
+        $r = (Get-CoreType Frontend)::Request('http://127.0.0.1:18080', 'shop.example.org', '/health')
+        $r.Url | Should -Be 'http://127.0.0.1:18080/health'
+        $r.Host | Should -Be 'shop.example.org'
+        $r.Argument | Should -Be 'shop.example.org http://127.0.0.1:18080/health'
+        (Get-CoreType Frontend)::Request('https://shop.example.org', 'shop.example.org', '/health').Argument | Should -Be 'https://shop.example.org/health'
+        (Get-CoreType Frontend)::Request('https://isabell.uber.space', $null, '/').Argument | Should -Be 'https://isabell.uber.space/'
+    }
+    It 'Test-FlaskDeployment -Name requests a -Domain route through the given or the session''s URL, as the switch does' {
+        # Before the one rule, the published checks put https://DOMAIN ahead of a given URL, and the switch did not.
+        $m = 'ufm'
+        $text = "@@$m host`nhome=/home/isabell`nroot=/home/isabell/apps/shop`n@@$m state`ncurrent=$id2`nslot=b`nport=10500`nalternate-port=10501`nhealth-path=/health`ndomain=shop.example.org`nweb-path=/`n"
+        $f = (Get-CoreType PublishedDiagnosis)::Read((Get-CoreType ScriptOutput)::new($text, $m), 'shop', 'isabell@host:22')
+        (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080', $null).Argument | Should -Be 'shop.example.org http://127.0.0.1:18080/health'
+        (Get-CoreType PublishedDiagnosis)::HealthUrl($f, $null, 'http://127.0.0.1:18080').Argument | Should -Be 'shop.example.org http://127.0.0.1:18080/health'
+        (Get-CoreType PublishedDiagnosis)::HealthUrl($f, $null, $null).Argument | Should -Be 'https://shop.example.org/health'
     }
 }

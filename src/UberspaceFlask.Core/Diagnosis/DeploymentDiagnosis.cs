@@ -31,11 +31,15 @@ namespace UberspaceFlask.Core.Diagnosis
         /// <summary>The frontend's base URL without a trailing slash; null: https://USER.uber.space.</summary>
         public string FrontendUrl { get; private set; }
 
-        public static DiagnosisSpec Create(string appPath, string serviceName, string frontendUrl) => new DiagnosisSpec
+        /// <summary>The session's frontend URL (null without one): the default when no -FrontendUrl is given.</summary>
+        public string SessionFrontendUrl { get; private set; }
+
+        public static DiagnosisSpec Create(string appPath, string serviceName, string frontendUrl, string sessionFrontendUrl = null) => new DiagnosisSpec
         {
             AppPath = InputValidation.HostPath(appPath),
             ServiceName = serviceName == null ? null : InputValidation.ServiceName(serviceName),
             FrontendUrl = InputValidation.FrontendUrl(frontendUrl),
+            SessionFrontendUrl = string.IsNullOrEmpty(sessionFrontendUrl) ? null : sessionFrontendUrl,
         };
     }
 
@@ -98,13 +102,13 @@ namespace UberspaceFlask.Core.Diagnosis
             return new[] { front + "/", front + "/static/style.css" };
         }
 
-        static string FrontendOf(DiagnosisSpec spec, string user) => spec.FrontendUrl ?? "https://" + user + ".uber.space";
+        static string FrontendOf(DiagnosisSpec spec, string user) => Frontend.BaseFor(spec.FrontendUrl, spec.SessionFrontendUrl, null, user);
 
         /// <summary>The URLs for an app mounted at /, or none when the account's name is not known yet.</summary>
         static string[] GuessUrls(DiagnosisSpec spec, string knownHome)
         {
-            if (spec.FrontendUrl == null && knownHome == null) return new string[0];
-            return PageUrls(FrontendOf(spec, spec.FrontendUrl == null ? HostPaths.FileName(knownHome) : null), "/");
+            if (spec.FrontendUrl == null && spec.SessionFrontendUrl == null && knownHome == null) return new string[0];
+            return PageUrls(FrontendOf(spec, knownHome == null ? null : HostPaths.FileName(knownHome)), "/");
         }
 
         static DiagnosisFacts Probe(HostShell shell, DiagnosisSpec spec, bool askSupervisor, string[] urls, string backendList)

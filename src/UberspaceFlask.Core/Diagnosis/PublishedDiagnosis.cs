@@ -32,7 +32,7 @@ namespace UberspaceFlask.Core.Diagnosis
         public long? VenvsKib { get; set; }
         /// <summary>The health path's status through the frontend ("000": no answer); null when not fetched.</summary>
         public string HealthCode { get; set; }
-        public string HealthUrl { get; set; }
+        public FrontendRequest HealthUrl { get; set; }
 
         public string LiveService => State.Slot == null ? null : PublishLayout.SlotService(Name, State.Slot);
         public string IdleSlot => State.Slot == null ? null : PublishLayout.Other(State.Slot);
@@ -49,7 +49,7 @@ namespace UberspaceFlask.Core.Diagnosis
         /// The facts, or null when the app has no state file (it is not a published app). guideArguments (optional):
         /// the guide's probe to run in the same round trip in that case, whose output is then in notPublished.
         /// </summary>
-        public static PublishedFacts Probe(HostShell shell, string name, string frontendUrl, IEnumerable<ScriptArgument> guideArguments, out ScriptOutput notPublished)
+        public static PublishedFacts Probe(HostShell shell, string name, string givenFrontendUrl, string sessionFrontendUrl, IEnumerable<ScriptArgument> guideArguments, out ScriptOutput notPublished)
         {
             var args = new List<ScriptArgument> { ScriptArgument.Of(PublishLayout.RootFor(name)), name };
             if (guideArguments != null) args.AddRange(guideArguments);
@@ -57,10 +57,10 @@ namespace UberspaceFlask.Core.Diagnosis
             notPublished = r.Output.Has("not-published") ? r.Output : null;
             if (notPublished != null) return null;
             var f = Read(r.Output, name, shell.Where);
-            f.HealthUrl = HealthUrl(f, frontendUrl);
+            f.HealthUrl = HealthUrl(f, givenFrontendUrl, sessionFrontendUrl);
             if (f.HealthUrl != null)
             {
-                var http = shell.RunScriptChecked("diagnosis/http", "DiagnosisFailed", "Requesting the health path", new ScriptArgument[] { "", f.HealthUrl }, TimeSpan.FromSeconds(30));
+                var http = shell.RunScriptChecked("diagnosis/http", "DiagnosisFailed", "Requesting the health path", new ScriptArgument[] { "", f.HealthUrl.Argument }, TimeSpan.FromSeconds(30));
                 f.HealthCode = http.Output.Text("http").Trim().Split(' ')[0];
             }
             return f;
@@ -101,10 +101,11 @@ namespace UberspaceFlask.Core.Diagnosis
             new HashSet<string>(text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0), StringComparer.Ordinal);
 
         /// <summary>The health path through the frontend, for the route the state records.</summary>
-        public static string HealthUrl(PublishedFacts f, string frontendUrl)
+        public static FrontendRequest HealthUrl(PublishedFacts f, string givenFrontendUrl, string sessionFrontendUrl)
         {
             if (f.State.Current == null) return null;
-            return FlaskApps.Under(FlaskApps.FrontendBase(f.State.Domain, frontendUrl, f.Home) + (f.State.WebPath ?? "/"), f.State.HealthPath);
+            return Frontend.Request(Frontend.Base(givenFrontendUrl, sessionFrontendUrl, f.State.Domain, f.Home), f.State.Domain,
+                Frontend.Under(f.State.WebPath ?? "/", f.State.HealthPath));
         }
 
         public static List<CheckResult> All(PublishedFacts f) => new List<CheckResult>

@@ -26,6 +26,9 @@ namespace UberspaceFlask.Core.Releases
         public List<string> Routes { get; set; } = new List<string>();
         /// <summary>Where the first route is reached through the frontend; null without a route.</summary>
         public string Url { get; set; }
+        /// <summary>The frontend's base URL and the domain of the first route (null: the account's own), behind Url.</summary>
+        public string FrontendBase { get; set; }
+        public string Domain { get; set; }
         /// <summary>The path a health check requests (a published app's -HealthPath; "/" for the guide's).</summary>
         public string HealthPath { get; set; }
     }
@@ -33,14 +36,14 @@ namespace UberspaceFlask.Core.Releases
     /// <summary>Every Flask app of an account from apps/list.sh's one round trip; the reading is a pure function.</summary>
     public static class FlaskApps
     {
-        public static List<FlaskAppEntry> Probe(HostShell shell, string frontendUrl)
+        public static List<FlaskAppEntry> Probe(HostShell shell, string givenFrontendUrl, string sessionFrontendUrl)
         {
             var r = shell.RunScriptChecked("apps/list", "AppListFailed", "Listing the apps", new ScriptArgument[0], TimeSpan.FromSeconds(60));
-            return Read(r.Output, frontendUrl);
+            return Read(r.Output, givenFrontendUrl, sessionFrontendUrl);
         }
 
-        /// <summary>frontendUrl: the frontend's base URL (null: https://USER.uber.space, or https://DOMAIN for a domain's route).</summary>
-        public static List<FlaskAppEntry> Read(ScriptOutput o, string frontendUrl)
+        /// <summary>The frontend URLs given to the cmdlet and the session's (either null) choose the URLs: <see cref="Frontend.Base"/>.</summary>
+        public static List<FlaskAppEntry> Read(ScriptOutput o, string givenFrontendUrl, string sessionFrontendUrl)
         {
             string home = HostPaths.Normalize(o.Facts("host").TryGetValue("home", out var h) ? h : "/home/user");
             var status = SupervisorStatusParser.Parse(o.Text("status"));
@@ -85,32 +88,25 @@ namespace UberspaceFlask.Core.Releases
                 var first = backends.FirstOrDefault(b => app.Port != null && b.Port == app.Port);
                 if (first != null)
                 {
-                    app.Url = FrontendBase(first.Domain, frontendUrl, home) + (first.Path ?? "/");
+                    app.FrontendBase = Frontend.Base(givenFrontendUrl, sessionFrontendUrl, first.Domain, home);
+                    app.Domain = first.Domain;
+                    app.Url = app.FrontendBase + (first.Path ?? "/");
                 }
             }
             return apps.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         }
 
-        /// <summary>The URL of an app's health path through the frontend (its first route); null without one.</summary>
-        public static string HealthUrl(FlaskAppEntry app)
+        /// <summary>The request of an app's health path through the frontend (its first route); null without one.</summary>
+        public static FrontendRequest HealthUrl(FlaskAppEntry app)
         {
             if (app.Url == null) return null;
-            return Under(app.Url, app.HealthPath);
+            return Frontend.Request(app.FrontendBase, app.Domain, Frontend.Under(app.Url.Substring(app.FrontendBase.Length), app.HealthPath));
         }
-
-        /// <summary>Where a route is reached from outside: https://DOMAIN for a domain of its own, else the frontend the
-        /// user named, else https://USER.uber.space (USER: the home's last segment).</summary>
-        public static string FrontendBase(string domain, string frontendUrl, string home) =>
-            domain != null ? "https://" + domain : frontendUrl?.TrimEnd('/') ?? "https://" + (home == null ? "user" : HostPaths.FileName(home)) + ".uber.space";
-
-        /// <summary>A path below a URL or route, with exactly one '/' between them.</summary>
-        public static string Under(string url, string path) =>
-            url.TrimEnd('/') + "/" + (path ?? "/").TrimStart('/');
 
         /// <summary>The HTTP status of each app's health URL, fetched on the host (diagnosis/http.sh): one round trip.</summary>
         public static Dictionary<string, int> Health(HostShell shell, IEnumerable<FlaskAppEntry> apps)
         {
-            var urls = apps.Select(HealthUrl).Where(u => u != null).Distinct().ToList();
+            var urls = apps.Select(HealthUrl).Where(u => u != null).Select(u => u.Argument).Distinct().ToList();
             var codes = new Dictionary<string, int>(StringComparer.Ordinal);
             if (urls.Count == 0) return codes;
             var args = new List<ScriptArgument> { "" };

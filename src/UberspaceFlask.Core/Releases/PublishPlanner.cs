@@ -89,7 +89,8 @@ namespace UberspaceFlask.Core.Releases
         public FileChange OldSlotServiceIdle { get; set; }
         /// <summary>The URL path gate 2 requests on the slot's own port, and the URL of the same path through the frontend.</summary>
         public string HealthUrlPath { get; set; }
-        public string FrontendHealthUrl { get; set; }
+        public FrontendRequest FrontendHealth { get; set; }
+        public string FrontendHealthUrl => FrontendHealth?.Url;
         public string LiveSlot { get; set; }
         /// <summary>The backend points at the slot the state calls idle, and it runs: the live slot was read from the backend.</summary>
         public bool LiveFromBackend { get; set; }
@@ -351,9 +352,7 @@ namespace UberspaceFlask.Core.Releases
                 if (file != null && file.HandEdited && !spec.Force) throw file.EditedByHand();
 
             plan.HealthUrlPath = (spec.WebPath == "/" ? "" : spec.WebPath) + spec.HealthPath;
-            string frontend = spec.FrontendUrl ?? (string.IsNullOrEmpty(hostFrontendUrl) ? null : hostFrontendUrl.TrimEnd('/'))
-                ?? "https://" + (spec.Domain ?? HostPaths.FileName(home) + ".uber.space");
-            plan.FrontendHealthUrl = frontend + plan.HealthUrlPath;
+            plan.FrontendHealth = Frontend.Request(Frontend.Base(spec.FrontendUrl, hostFrontendUrl, spec.Domain, home), spec.Domain, plan.HealthUrlPath);
         }
 
         static string SlotService(string home, string root, string service, string slot, string uwsgi, bool live) =>
@@ -392,7 +391,7 @@ namespace UberspaceFlask.Core.Releases
             if (spec.ReleaseCommand != null)
                 plan.Changes.Add(new Change("Run release command", $"{CommandWords.Display(spec.ReleaseCommand)} in release {plan.ReleaseId} (its folder and venv, the app's secrets in its environment)"));
             plan.Changes.Add(new Change("Start slot", $"{slotService} on port {plan.SlotPort} with release {plan.ReleaseId} ({plan.SlotUwsgi}), then wait for {plan.HealthUrlPath} to answer 2xx/3xx"));
-            plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot, then check " + plan.FrontendHealthUrl));
+            plan.Changes.Add(Change.Run(plan.BackendCommand, "switch the web backend to the new slot, then check " + plan.FrontendHealth));
             if (plan.OldSlotServiceIdle != null)
                 plan.Changes.AddRange(FileChange.Changes(new[] { plan.OldSlotServiceIdle }));
             if (plan.LiveSlot != null)

@@ -413,8 +413,8 @@ namespace UberspaceFlask.Core.Releases
         static void Switch(HostShell shell, PublishPlan plan, PublishResult result, ref bool slotMayServe)
         {
             var spec = plan.Spec;
-            string url = plan.FrontendHealthUrl;
-            var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url) }, TimeSpan.FromSeconds(90));
+            var url = plan.FrontendHealth;
+            var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(url.Argument) }, TimeSpan.FromSeconds(90));
             string problem = null;
             if (r.ExitStatus != 0)
                 problem = $"the switch was cut off ({Died(r.ExitStatus)}) after '{plan.BackendCommand}', so whether the backend moved is not known";

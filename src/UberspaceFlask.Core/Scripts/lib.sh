@@ -226,11 +226,25 @@ show_services() {
 	done
 }
 
-# The HTTP status of each URL, one line "CODE URL" each; 000 when nothing answered within 10 s.
+# The HTTP status of one request through the frontend, 000 when nothing answered within $2 seconds. $1 a URL, or
+# "HOST URL" to send that Host header (a domain's route reached through a URL of another host name: FrontendRequest).
+frontend_status() {
+	uf_fs_url=$1 uf_fs_wait=$2
+	set --
+	case $uf_fs_url in *" "*)
+		set -- -H "Host: ${uf_fs_url%% *}"
+		uf_fs_url=${uf_fs_url#* }
+		;;
+	esac
+	# curl writes 000 itself when nothing answered; nothing at all only when it is missing.
+	uf_fs_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$uf_fs_wait" "$@" "$uf_fs_url" 2>/dev/null)
+	printf '%s\n' "${uf_fs_code:-000}"
+}
+
+# The HTTP status of each request (frontend_status's $1), one line "CODE REQUEST" each; 000 after 10 s of silence.
 fetch_status() {
 	for uf_url in "$@"; do
-		uf_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$uf_url" 2>/dev/null) || uf_code=000
-		printf '%s %s\n' "$uf_code" "$uf_url"
+		printf '%s %s\n' "$(frontend_status "$uf_url" 10)" "$uf_url"
 	done
 }
 

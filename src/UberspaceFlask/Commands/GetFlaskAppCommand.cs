@@ -31,13 +31,13 @@ namespace UberspaceFlask.Commands
             Guard(Session?.ToString() ?? "local", () =>
             {
                 var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                string frontend = string.IsNullOrEmpty(FrontendUrl) ? Session?.FrontendUrl : InputValidation.FrontendUrl(FrontendUrl);
+                string given = string.IsNullOrEmpty(FrontendUrl) ? null : InputValidation.FrontendUrl(FrontendUrl);
                 var shell = OpenShell(Session);
-                var apps = FlaskApps.Probe(shell, frontend).Where(a => patterns.Any(p => p.IsMatch(a.Name))).ToList();
+                var apps = FlaskApps.Probe(shell, given, Session?.FrontendUrl).Where(a => patterns.Any(p => p.IsMatch(a.Name))).ToList();
                 var codes = Health ? FlaskApps.Health(shell, apps) : null;
                 foreach (var a in apps)
                 {
-                    string url = FlaskApps.HealthUrl(a);
+                    string url = FlaskApps.HealthUrl(a)?.Argument;
                     WriteObject(new FlaskAppInfo
                     {
                         Name = a.Name, Kind = a.Kind, AppPath = a.AppPath, ReleaseId = a.ReleaseId, Slot = a.Slot, Port = a.Port,

@@ -37,7 +37,7 @@ namespace UberspaceFlask.Commands
             Guard(Name ?? AppPath, () =>
             {
                 string path = ParameterSetName == NameSet ? "~/" + InputValidation.AppName(Name) : AppPath;
-                var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl);
+                var spec = DiagnosisSpec.Create(path, ServiceName, FrontendUrl, Session?.FrontendUrl);
                 var shell = OpenShell(Session);
                 string listed = Handover.FreshBackendList(this, BackendList, shell.Where, needStatus: true)?.Text;
                 DiagnosisFacts facts;
@@ -45,7 +45,7 @@ namespace UberspaceFlask.Commands
                 // guide's, whose first probe rides along in the same round trip.
                 if (ParameterSetName == NameSet && ServiceName == null)
                 {
-                    var published = PublishedDiagnosis.Probe(shell, Name, spec.FrontendUrl ?? Session?.FrontendUrl,
+                    var published = PublishedDiagnosis.Probe(shell, Name, spec.FrontendUrl, spec.SessionFrontendUrl,
                         DeploymentDiagnosis.FirstProbeArguments(shell, spec, listed), out var guide);
                     if (published != null)
                     {

@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # releases/switch.sh: points the web backend at a slot's port, then reads the list and requests the health path
 # through the frontend, in the same round trip. $1 the target (PATH or DOMAIN/PATH), $2 the port, $3 the
-# frontend URL of the health path ('' to skip the request).
+# frontend request of the health path ('' to skip it): a URL, or "HOST URL" (frontend_status).
 # Without a URL to request, or when the change failed, the list alone follows.
 if ! run_backend_change set "$1" --http --port "$2" || [ -z "$3" ]; then
 	show_backends
@@ -12,7 +12,7 @@ start_side_by_side backends uberspace web backend list
 # The frontend may take a moment to pick the new backend up: a few tries over about five seconds.
 tries=0
 while :; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$3" 2>/dev/null) || code=000
+	code=$(frontend_status "$3" 5)
 	case $code in 2?? | 3??) break ;; esac
 	tries=$((tries + 1))
 	[ "$tries" -lt 10 ] || break
