@@ -124,3 +124,87 @@ Describe 'lib.sh: the one venv rule' {
         Invoke-Lib $ready @("$dir/missing") | Should -Be 'not'
     }
 }
+
+Describe 'The publish lock on the host (lib.sh)' {
+    BeforeAll {
+        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
+        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
+            $text = (Get-Content $lib -Raw) + "`n" + $Body
+            (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
+        }
+    }
+    It 'is freed in one step: a look while the cleanup frees it never finds the folder without its holder and mark' {
+        # rm -rf of the folder removed its files first: for a moment the lock looked held by nobody, and a publish or
+        # an Undo that looked then was refused with PublishLocked (seen once in 30 steps of a soak).
+        $dir = Join-Path $TestDrive 'app'
+        $seen = Invoke-Lib @'
+app_layout "$1"
+half=0
+i=0
+while [ "$i" -lt 30 ]; do
+	mkdir -p "$uf_lock" && for n in $(seq 40); do : >"$uf_lock/f$n"; done
+	echo holder >"$uf_lock/holder" && echo "$$ 0" >"$uf_lock/cleanup"
+	release_lock &
+	while [ -d "$uf_lock" ] || [ -e "$uf_lock" ]; do
+		if [ -d "$uf_lock" ] && ! [ -f "$uf_lock/cleanup" ]; then [ -d "$uf_lock" ] && half=$((half + 1)); fi
+	done
+	wait
+	i=$((i + 1))
+done
+echo "half=$half left=$(ls -A "$1")"
+'@ -Arguments $dir
+        $seen | Should -Be 'half=0 left='
+    }
+    It 'waits for a running cleanup, then takes the lock; a mark whose process is gone is taken over' {
+        $dir = Join-Path $TestDrive 'app2'
+        $out = Invoke-Lib @'
+app_layout "$1"
+mkdir -p "$uf_lock"
+echo "the cleanup after release X, since T" >"$uf_lock/holder"
+sleep 1 & cleaner=$!
+mark_cleanup "$cleaner" 30
+start=$(date +%s)
+take_lock "$1" "client" "" && echo "took after $(($(date +%s) - start)) s: $(cat "$uf_lock/holder")"
+release_lock
+mkdir -p "$uf_lock"
+mark_cleanup 999999 30
+take_lock "$1" "client2" "" && echo "took over: $(cat "$uf_lock/holder")"
+'@ -Arguments $dir
+        $out | Should -Match 'took after [01] s: client'
+        $out | Should -Match 'took over: client2'
+    }
+}
+
+Describe 'Names shared across the code' {
+    BeforeAll {
+        $script:src = Join-Path $PSScriptRoot '../src'
+        $script:code = Get-ChildItem $src -Recurse -Filter '*.cs' | Where-Object { $_.FullName -notmatch '[\\/](obj|bin)[\\/]' } |
+            ForEach-Object { [pscustomobject]@{ Name = $_.Name; Text = Get-Content $_.FullName -Raw } }
+    }
+    It 'each ErrorId constructed with a category is constructed in one place only, and one raised as a host failure too has that category' {
+        # new UberspaceException("X", kind, ...) fixes X's category; two such sites could give X two categories (as
+        # AppNotPublished had). r.Failure("X") and RunScriptChecked(.., "X") always give the host-failure category.
+        $sites = foreach ($f in $code) {
+            foreach ($m in [regex]::Matches($f.Text, 'new UberspaceException\("(\w+)", FailureKind\.(\w+)')) { [pscustomobject]@{ Id = $m.Groups[1].Value; Kind = $m.Groups[2].Value; File = $f.Name } }
+        }
+        $failures = foreach ($f in $code) {
+            foreach ($m in [regex]::Matches($f.Text, '(?:\.Failure\(|RunScriptChecked\("[^"]+", )"(\w+)"')) { $m.Groups[1].Value }
+        }
+        @($sites).Count | Should -BeGreaterThan 50
+        @($sites | Group-Object Id | Where-Object Count -gt 1 | ForEach-Object { "$($_.Name): $($_.Group.File -join ', ')" }) | Should -BeNullOrEmpty
+        # An id raised both ways has the host failure's category (HostShell's Failure: InvalidOperation) at its one site.
+        @($sites | Where-Object { $_.Id -in $failures -and $_.Kind -ne 'InvalidOperation' } | ForEach-Object { "$($_.Id) ($($_.Kind))" }) | Should -BeNullOrEmpty
+    }
+    It 'the exit codes of ExitCodes.cs are uf_exit''s in lib.sh, name for name' {
+        $cs = ($code | Where-Object Name -eq 'ExitCodes.cs').Text
+        $csCodes = @{}
+        foreach ($m in [regex]::Matches($cs, 'public const int (\w+) = (\d+);')) { $csCodes[$m.Groups[1].Value.ToLowerInvariant()] = [int]$m.Groups[2].Value }
+        $sh = Get-Content (Join-Path $src 'UberspaceFlask.Core/Scripts/lib.sh') -Raw
+        $body = [regex]::Match($sh, '(?s)uf_exit\(\) \{(.*?)\n\}').Groups[1].Value
+        $shCodes = @{ failed = 1 } # uf_exit's fall-through: exit 1
+        foreach ($m in [regex]::Matches($body, '\n\s*([a-z-]+)\) exit (\d+) ;;')) { $shCodes[($m.Groups[1].Value -replace '-', '')] = [int]$m.Groups[2].Value }
+        $csCodes.Count | Should -BeGreaterThan 8
+        ($shCodes.Keys | Sort-Object) -join ',' | Should -Be (($csCodes.Keys | Sort-Object) -join ',')
+        foreach ($k in $csCodes.Keys) { "$k=$($shCodes[$k])" | Should -Be "$k=$($csCodes[$k])" }
+    }
+}

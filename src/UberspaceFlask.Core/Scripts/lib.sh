@@ -428,11 +428,11 @@ EOF
 take_lock() {
 	mkdir -p -- "$1" || return 1
 	app_layout "$1"
-	if [ "$3" = break ]; then rm -rf -- "$uf_lock"; fi
+	if [ "$3" = break ]; then release_lock; fi
 	while [ -f "$uf_lock/cleanup" ]; do
 		read -r uf_cleanup_pid uf_cleanup_until <"$uf_lock/cleanup" || continue
 		if ! kill -0 "$uf_cleanup_pid" 2>/dev/null; then
-			rm -rf -- "$uf_lock"
+			release_lock
 			break
 		fi
 		[ "$(date +%s)" -lt "$uf_cleanup_until" ] || break
@@ -444,6 +444,20 @@ take_lock() {
 		return 3
 	fi
 	printf '%s\n' "$2" >"$uf_lock/holder"
+}
+
+# Frees the publish lock (app_layout's uf_lock) in one step: the folder is renamed away before it is removed, so no
+# one ever sees the lock still there with its holder line or its cleanup mark already gone (take_lock would refuse).
+release_lock() {
+	uf_freed=$uf_lock.freed.$$
+	rm -rf -- "$uf_freed"
+	mv -- "$uf_lock" "$uf_freed" 2>/dev/null || return 0
+	rm -rf -- "$uf_freed"
+}
+
+# Marks the publish lock as held by the cleanup process $1 for at most $2 seconds more (take_lock waits that long).
+mark_cleanup() {
+	printf '%s %s\n' "$1" "$(($(date +%s) + $2))" >"$uf_lock/.cleanup.tmp" && mv -f -- "$uf_lock/.cleanup.tmp" "$uf_lock/cleanup"
 }
 
 # Whether the lock of publish directory $1 is held by a cleanup that still runs (a publish would wait for it).

@@ -13,4 +13,4 @@ if [ -n "$3" ]; then
 fi
 if [ -n "$2" ] && [ -n "$4" ] && [ -d "$uf_releases/$2" ]; then write_file "$uf_meta/$2.info" "$4" ''; fi
 rm -rf -- "$uf_staging"
-rm -rf -- "$uf_lock"
+release_lock

@@ -18,4 +18,4 @@ if [ -n "$2" ]; then
 	fi
 fi
 prune_releases "$1" "$4" "$5"
-rm -rf -- "$uf_lock"
+release_lock

@@ -13,12 +13,15 @@ app_layout "$root"
 write_file "$uf_meta/$3.info" "$4" '' || uf_exit failed
 write_file "$uf_state" "$2" '' || uf_exit failed
 if [ -z "$5" ] && [ -z "$7" ] && [ -z "$8" ]; then
-	rm -rf -- "$uf_lock"
+	release_lock
 	exit 0
 fi
 section cleanup
+# This command stands in for the cleanup in the mark until the cleanup's pid is known, so that at no moment does the
+# lock look held by a client: a publish or undo meanwhile waits for the cleanup instead of refusing.
+mark_cleanup "$$" "$(($6 + 120))"
 printf '%s\n' "${13}" >"$uf_lock/holder"
 # A session of its own: neither the end of this command nor a dropped connection stops it. (uf_marker: lib.sh's.)
 setsid /bin/sh -c "${11}" uberspaceflask/releases/cleanup "$uf_marker" "$root" "$5" "$6" "$7" "$8" "$9" "${10}" "${12}" </dev/null >"$uf_cleanup_log" 2>&1 &
-printf '%s %s\n' "$!" "$(($(date +%s) + $6 + 120))" >"$uf_lock/.cleanup.tmp" && mv -f -- "$uf_lock/.cleanup.tmp" "$uf_lock/cleanup"
+mark_cleanup "$!" "$(($6 + 120))"
 fact pid "$!"

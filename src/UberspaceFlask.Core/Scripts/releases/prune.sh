@@ -6,4 +6,4 @@ root=$(host_path "$1")
 take_lock "$root" "$2" "" || exit $?
 section cleanup
 prune_releases "$root" "$3" "$4"
-rm -rf -- "$uf_lock"
+release_lock
