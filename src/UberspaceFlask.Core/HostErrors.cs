@@ -1,8 +1,11 @@
+using System;
+
 namespace UberspaceFlask.Core
 {
     /// <summary>
     /// The errors that more than one step meets, each worded here once: an ErrorId says the same thing and names the
-    /// same fix whichever cmdlet raises it.
+    /// same fix whichever cmdlet raises it. Below them, the ids raised from more than one place with words of their
+    /// own: each is constructed only here, so it has one category (Scripts.Tests' ErrorId test checks this).
     /// </summary>
     public static class HostErrors
     {
@@ -27,7 +30,38 @@ namespace UberspaceFlask.Core
 
         /// <summary>Neither the venv nor PATH has a uWSGI; hint says what to give instead.</summary>
         public static UberspaceException NoUwsgi(string where, string hint, object target) =>
-            new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                $"No uWSGI was found on {where}: not in the venv and not on PATH. {hint}", target);
+            UwsgiNotFound($"No uWSGI was found on {where}: not in the venv and not on PATH. {hint}", target);
+
+        // Raised from more than one place, each with its own words: the id and its category are fixed here, once.
+        public static UberspaceException CommandTimeout(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("CommandTimeout", FailureKind.OperationTimeout, message, target, inner);
+        public static UberspaceException CommandStopped(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("CommandStopped", FailureKind.OperationStopped, message, target, inner);
+        public static UberspaceException AppNotPublished(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("AppNotPublished", FailureKind.ObjectNotFound, message, target, inner);
+        public static UberspaceException UwsgiNotFound(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled, message, target, inner);
+        public static UberspaceException ConnectionFailed(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("ConnectionFailed", FailureKind.ConnectionError, message, target, inner);
+        public static UberspaceException AppNotFound(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("AppNotFound", FailureKind.ObjectNotFound, message, target, inner);
+        public static UberspaceException SessionClosed(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("SessionClosed", FailureKind.InvalidOperation, message, target, inner);
+        public static UberspaceException ReleaseNotFound(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("ReleaseNotFound", FailureKind.ObjectNotFound, message, target, inner);
+        public static UberspaceException PythonNotFound(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("PythonNotFound", FailureKind.NotInstalled, message, target, inner);
+        public static UberspaceException PortRequired(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("PortRequired", FailureKind.InvalidArgument, message, target, inner);
+        public static UberspaceException InvalidPath(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("InvalidPath", FailureKind.InvalidArgument, message, target, inner);
+        public static UberspaceException InvalidAlternatePort(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, message, target, inner);
+        public static UberspaceException ConnectionLost(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("ConnectionLost", FailureKind.ConnectionError, message, target, inner);
+        public static UberspaceException AuthenticationFailed(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("AuthenticationFailed", FailureKind.SecurityError, message, target, inner);
+        public static UberspaceException AppPathRequired(string message, object target = null, Exception inner = null) =>
+            new UberspaceException("AppPathRequired", FailureKind.InvalidArgument, message, target, inner);
     }
 }

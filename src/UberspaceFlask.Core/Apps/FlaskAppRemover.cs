@@ -53,10 +53,9 @@ namespace UberspaceFlask.Core.Apps
         {
             string app = facts.AppPath;
             if (HostPaths.RelativeToHome(facts.Home, app) == null)
-                throw new UberspaceException("InvalidPath", FailureKind.InvalidArgument,
-                    $"'{app}' is not inside the home directory; Remove-FlaskApp only deletes apps below {facts.Home}.", app);
+                throw HostErrors.InvalidPath($"'{app}' is not inside the home directory; Remove-FlaskApp only deletes apps below {facts.Home}.", app);
             if (!facts.IsDirectory)
-                throw new UberspaceException("AppNotFound", FailureKind.ObjectNotFound, $"There is no directory '{app}' on {facts.Where}.", app);
+                throw HostErrors.AppNotFound($"There is no directory '{app}' on {facts.Where}.", app);
             if (!facts.MadeByModule)
                 throw new UberspaceException("NotAFlaskApp", FailureKind.InvalidArgument,
                     $"'{app}' has no uwsgi.ini, no venv and no Python file; it does not look like an app this module made, so it is left alone.", app);

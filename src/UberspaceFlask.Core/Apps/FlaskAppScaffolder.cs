@@ -120,8 +120,7 @@ namespace UberspaceFlask.Core.Apps
         public static FlaskAppPlan Plan(FlaskAppSpec spec, FlaskAppFacts facts)
         {
             if (HostPaths.SamePath(facts.AppPath, facts.Home) || facts.AppPath == "/")
-                throw new UberspaceException("InvalidPath", FailureKind.InvalidArgument,
-                    $"The app directory must not be the home directory or '/'; give a directory of its own (for example ~/{spec.Name}).", spec.Path);
+                throw HostErrors.InvalidPath($"The app directory must not be the home directory or '/'; give a directory of its own (for example ~/{spec.Name}).", spec.Path);
             if (facts.NotADirectory)
                 throw new UberspaceException("AppPathNotDirectory", FailureKind.InvalidArgument,
                     $"'{facts.AppPath}' exists and is not a directory. Choose another -Path or -Name.", facts.AppPath);
@@ -134,8 +133,7 @@ namespace UberspaceFlask.Core.Apps
                 CreateVenv = !facts.VenvExists || facts.VenvIncomplete,
             };
             if (plan.CreateVenv && facts.Python == null)
-                throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
-                    spec.Python != null
+                throw HostErrors.PythonNotFound(spec.Python != null
                         ? $"The interpreter '{spec.Python}' was not found on {facts.Where}. Give -Python as a name on PATH or a full path (for example python3.11)."
                         : $"No python3 interpreter was found on {facts.Where}. Install Python 3 or give -Python.", spec.Python);
             plan.Python = facts.Python ?? spec.Python;

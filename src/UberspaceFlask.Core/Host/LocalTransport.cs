@@ -67,9 +67,8 @@ namespace UberspaceFlask.Core.Host
                         KillGroup(p.Id);
                         p.WaitForExit(5000);
                         if (cancellation.IsCancellationRequested)
-                            throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, "The command was stopped.", command);
-                        throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
-                            $"The command did not finish within {timeout.TotalSeconds:0} s and was stopped: {command}", command);
+                            throw HostErrors.CommandStopped("The command was stopped.", command);
+                        throw HostErrors.CommandTimeout($"The command did not finish within {timeout.TotalSeconds:0} s and was stopped: {command}", command);
                     }
                 }
                 p.WaitForExit();
@@ -87,9 +86,8 @@ namespace UberspaceFlask.Core.Host
                 {
                     KillGroup(p.Id);
                     if (cancellation.IsCancellationRequested)
-                        throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, "The command was stopped.", command);
-                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
-                        $"The command did not finish within {timeout.TotalSeconds:0} s and was stopped: {command}", command);
+                        throw HostErrors.CommandStopped("The command was stopped.", command);
+                    throw HostErrors.CommandTimeout($"The command did not finish within {timeout.TotalSeconds:0} s and was stopped: {command}", command);
                 }
             });
             try

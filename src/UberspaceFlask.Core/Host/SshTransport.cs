@@ -109,9 +109,8 @@ namespace UberspaceFlask.Core.Host
                                     if (!_ssh.IsConnected) throw Lost(null, Arrived(cmd));
                                     stdin?.Dispose(); // EOF: the watcher on the host kills the command's process group
                                     ar.AsyncWaitHandle.WaitOne(5000);
-                                    if (stop) throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
-                                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
-                                        $"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
+                                    if (stop) throw HostErrors.CommandStopped($"The command was stopped on {Description}.", command);
+                                    throw HostErrors.CommandTimeout($"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
                                 }
                             }
                         }
@@ -151,10 +150,9 @@ namespace UberspaceFlask.Core.Host
             {
                 if (ar.IsCompleted) throw new PayloadRefused();
                 if (cancellation.IsCancellationRequested)
-                    throw new UberspaceException("CommandStopped", FailureKind.OperationStopped, $"The command was stopped on {Description}.", command);
+                    throw HostErrors.CommandStopped($"The command was stopped on {Description}.", command);
                 if (DateTime.UtcNow > deadline)
-                    throw new UberspaceException("CommandTimeout", FailureKind.OperationTimeout,
-                        $"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
+                    throw HostErrors.CommandTimeout($"The command did not finish within {timeout.TotalSeconds:0} s on {Description} and was stopped there: {command}", command);
             });
             try
             {
@@ -183,10 +181,13 @@ namespace UberspaceFlask.Core.Host
             || (ex is SshException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0)
             || (ex is InvalidOperationException && ex.Message.IndexOf("not connected", StringComparison.OrdinalIgnoreCase) >= 0);
 
-        UberspaceException Lost(Exception inner, string arrived) =>
-            new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
-                $"The SSH connection to {Description} was lost{(inner != null ? ": " + inner.Message : "")}. Files are written to a temporary file and renamed, so none is half-written; " +
-                "open a new session (New-UberspaceSession) and run the step again.", Description, inner) { PartialStdout = arrived };
+        UberspaceException Lost(Exception inner, string arrived)
+        {
+            var e = HostErrors.ConnectionLost($"The SSH connection to {Description} was lost{(inner != null ? ": " + inner.Message : "")}. Files are written to a temporary file and renamed, so none is half-written; " +
+                "open a new session (New-UberspaceSession) and run the step again.", Description, inner);
+            e.PartialStdout = arrived;
+            return e;
+        }
 
         /// <summary>
         /// The stdout that had arrived when the connection went, read without waiting: SSH.NET's output pipe says how
@@ -218,7 +219,7 @@ namespace UberspaceFlask.Core.Host
         void ThrowIfClosed()
         {
             if (_disposed)
-                throw new UberspaceException("SessionClosed", FailureKind.InvalidOperation, $"The session to {Description} is closed. Open a new one with New-UberspaceSession.", Description);
+                throw HostErrors.SessionClosed($"The session to {Description} is closed. Open a new one with New-UberspaceSession.", Description);
         }
 
         public void Dispose()

@@ -50,8 +50,7 @@ namespace UberspaceFlask.Core.Releases
             if (records.State.Current == null)
             {
                 if (slot != null)
-                    throw new UberspaceException("AppNotPublished", FailureKind.InvalidArgument,
-                        $"{name} on {records.Where} is not a published app, so it has no slots: leave out -Slot.", name);
+                    throw HostErrors.AppNotPublished($"{name} on {records.Where} is not a published app, so it has no slots: leave out -Slot.", name);
                 return InputValidation.ServiceName(name);
             }
             return PublishLayout.SlotService(name, slot ?? records.State.Slot ?? "a");
@@ -91,8 +90,7 @@ namespace UberspaceFlask.Core.Releases
             releaseId = records.State.Current;
             var release = records.Release(releaseId);
             if (release == null)
-                throw new UberspaceException("AppNotPublished", FailureKind.ObjectNotFound,
-                    $"{name} on {shell.Where} has no live release to run a command in (publish it with Publish-FlaskApp).", name);
+                throw HostErrors.AppNotPublished($"{name} on {shell.Where} has no live release to run a command in (publish it with Publish-FlaskApp).", name);
             var args = new List<ScriptArgument>
             {
                 ScriptArgument.Of(records.Root ?? PublishLayout.RootFor(name)), release.Id, release.Venv ?? "", release.Entry ?? "",
@@ -105,8 +103,7 @@ namespace UberspaceFlask.Core.Releases
                 else if (section == "output") line(new AppOutputLine("Stdout", text, null));
             }, TimeSpan.FromDays(3650));
             if (r.ExitStatus == ExitCodes.NotFound)
-                throw new UberspaceException("AppNotPublished", FailureKind.ObjectNotFound,
-                    $"The live release {release.Id} of {name} or its venv is missing on {shell.Where}; publish again.", name);
+                throw HostErrors.AppNotPublished($"The live release {release.Id} of {name} or its venv is missing on {shell.Where}; publish again.", name);
             if (r.ExitStatus != 0) throw r.Failure("CommandFailed", "Starting the command", shell.Where);
             return int.TryParse(r.Output.Facts("exit").TryGetValue("exit", out var e) ? e : "", out int code) ? code : -1;
         }

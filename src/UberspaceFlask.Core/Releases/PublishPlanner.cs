@@ -124,19 +124,17 @@ namespace UberspaceFlask.Core.Releases
 
         public static (int Port, int Alternate) Ports(PublishSpec spec, PublishFacts facts)
         {
-            int port = spec.Port ?? facts.State.Port ?? throw new UberspaceException("PortRequired", FailureKind.InvalidArgument,
-                $"The first publish of {spec.Name} on {facts.Where} needs -Port (the first slot's port; the second slot takes -AlternatePort, by default the next one). It is remembered afterwards.", spec.Name);
+            int port = spec.Port ?? facts.State.Port ?? throw HostErrors.PortRequired($"The first publish of {spec.Name} on {facts.Where} needs -Port (the first slot's port; the second slot takes -AlternatePort, by default the next one). It is remembered afterwards.", spec.Name);
             int alt = spec.AlternatePort ?? (spec.Port == null ? facts.State.AlternatePort : null) ?? port + 1;
             if (alt == port || alt > InputValidation.MaxPort)
-                throw new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, $"The two slots need two ports; give -AlternatePort other than {port}.", alt);
+                throw HostErrors.InvalidAlternatePort($"The two slots need two ports; give -AlternatePort other than {port}.", alt);
             return (port, alt);
         }
 
         public static PublishPlan Plan(PublishSpec spec, PublishFacts facts, ProjectSnapshot project, DateTime nowUtc, bool breakLock, string hostFrontendUrl = null)
         {
             if (string.IsNullOrEmpty(facts.PythonVersion))
-                throw new UberspaceException("PythonNotFound", FailureKind.NotInstalled,
-                    $"'{spec.Python}' did not run on {facts.Where}: {facts.PythonError}. Give -Python (for example python3.11).", spec.Python);
+                throw HostErrors.PythonNotFound($"'{spec.Python}' did not run on {facts.Where}: {facts.PythonError}. Give -Python (for example python3.11).", spec.Python);
             var (port, alt) = Ports(spec, facts);
             var plan = new PublishPlan { Spec = spec, Facts = facts, Entry = project.Entry, Requirements = project.Requirements, BreakLock = breakLock, Root = facts.Root };
             plan.Manifest = ReleaseManifest.Render(project.Files);
@@ -198,8 +196,7 @@ namespace UberspaceFlask.Core.Releases
         public static PublishPlan PlanRestart(PublishSpec spec, PublishFacts facts, bool breakLock, string hostFrontendUrl = null)
         {
             if (facts.State.Current == null)
-                throw new UberspaceException("AppNotPublished", FailureKind.ObjectNotFound,
-                    $"{spec.Name} on {facts.Where} has no published release (~/apps/{spec.Name}/state names none).", spec.Name);
+                throw HostErrors.AppNotPublished($"{spec.Name} on {facts.Where} has no published release (~/apps/{spec.Name}/state names none).", spec.Name);
             return PlanGoLive(spec, facts, facts.State.Current, breakLock, hostFrontendUrl, true);
         }
 
@@ -211,8 +208,7 @@ namespace UberspaceFlask.Core.Releases
             string id = releaseId ?? facts.State.Previous;
             var target = facts.Release(id);
             if (id == null || target == null)
-                throw new UberspaceException("ReleaseNotFound", FailureKind.ObjectNotFound,
-                    releaseId == null ? $"{spec.Name} on {facts.Where} has no previous release to go back to." : $"{spec.Name} on {facts.Where} has no release {releaseId}.", releaseId ?? spec.Name);
+                throw HostErrors.ReleaseNotFound(releaseId == null ? $"{spec.Name} on {facts.Where} has no previous release to go back to." : $"{spec.Name} on {facts.Where} has no release {releaseId}.", releaseId ?? spec.Name);
             if (target.Status != ReleaseStatus.Good)
                 throw new UberspaceException("ReleaseNotGood", FailureKind.InvalidOperation,
                     $"Release {id} of {spec.Name} on {facts.Where} is {target.Status}; only a release that once went live can go live again.", id);
@@ -327,7 +323,7 @@ namespace UberspaceFlask.Core.Releases
         static void PlanSlotFiles(PublishPlan plan, PublishFacts facts, byte[] requirements, string hostFrontendUrl)
         {
             var spec = plan.Spec;
-            string root = facts.Root ?? throw new UberspaceException("ReleaseProbeFailed", FailureKind.InvalidData, $"The probe on {facts.Where} did not say where the publish directory is.", spec.Name);
+            string root = facts.Root ?? throw new UberspaceException("ReleaseProbeFailed", FailureKind.InvalidOperation, $"The probe on {facts.Where} did not say where the publish directory is.", spec.Name);
             string home = facts.Home ?? HostPaths.Parent(HostPaths.Parent(root)); // root is ~/apps/NAME
             string venv = root + "/venvs/" + plan.VenvKey;
             bool venvUwsgi = plan.VenvReused ? facts.VenvsWithUwsgi.Contains(plan.VenvKey) : NamesUwsgi(requirements) || string.IsNullOrEmpty(facts.SystemUwsgi);

@@ -112,7 +112,7 @@ namespace UberspaceFlask.Core.Releases
             };
             spec.Root = PublishLayout.RootFor(spec.Name);
             if (spec.Port != null && spec.AlternatePort == spec.Port)
-                throw new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, $"-AlternatePort must differ from -Port ({spec.Port}).", spec.AlternatePort);
+                throw HostErrors.InvalidAlternatePort($"-AlternatePort must differ from -Port ({spec.Port}).", spec.AlternatePort);
             return spec;
         }
 

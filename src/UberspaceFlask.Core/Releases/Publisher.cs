@@ -146,8 +146,7 @@ namespace UberspaceFlask.Core.Releases
                 else
                     state = $"{LiveText(plan)}: the new release was staged off to the side, and the host stopped the cut-off command. " +
                         "Open a new session and publish again with -BreakLock.";
-                throw new UberspaceException("ConnectionLost", FailureKind.ConnectionError,
-                    $"The SSH connection to {shell.Where} was lost in the {PhaseTitle(phase)} phase of release {plan.ReleaseId}. Host state: {state} " +
+                throw HostErrors.ConnectionLost($"The SSH connection to {shell.Where} was lost in the {PhaseTitle(phase)} phase of release {plan.ReleaseId}. Host state: {state} " +
                     "The publish lock stays held by this client, which could not free it.", shell.Where, ex);
             }
             finally
@@ -247,8 +246,7 @@ namespace UberspaceFlask.Core.Releases
                     throw new UberspaceException("ReleaseUploadFailed", FailureKind.InvalidData,
                         $"The files of release {plan.ReleaseId} did not arrive whole on {shell.Where}: {r.Output.Text("unpack").Trim()}. The live release is untouched; run again.", plan.ReleaseId);
                 case ExitCodes.NoUwsgi:
-                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled,
-                        $"The venv of release {plan.ReleaseId} on {shell.Where} has no uWSGI at {plan.SlotUwsgi}, and there is none on PATH; nothing that serves was touched. Add uwsgi to the requirements or give -UwsgiPath.", plan.SlotUwsgi);
+                    throw HostErrors.UwsgiNotFound($"The venv of release {plan.ReleaseId} on {shell.Where} has no uWSGI at {plan.SlotUwsgi}, and there is none on PATH; nothing that serves was touched. Add uwsgi to the requirements or give -UwsgiPath.", plan.SlotUwsgi);
                 case ExitCodes.Venv:
                     result.LogTail = Tail(r.Output.Text("venv-build"));
                     throw new UberspaceException("VenvBuildFailed", FailureKind.InvalidOperation,

@@ -24,7 +24,7 @@ namespace UberspaceFlask.Core.Releases
                 foreach (var id in named)
                 {
                     if (facts.Release(id) == null)
-                        throw new UberspaceException("ReleaseNotFound", FailureKind.ObjectNotFound, $"{name} on {facts.Where} has no release {id}.", id);
+                        throw HostErrors.ReleaseNotFound($"{name} on {facts.Where} has no release {id}.", id);
                     if (id == facts.State.Current || id == facts.State.Previous)
                         throw new UberspaceException("ReleaseInUse", FailureKind.InvalidOperation,
                             $"Release {id} of {name} on {facts.Where} is the {(id == facts.State.Current ? "current" : "previous")} one and is kept.", id);

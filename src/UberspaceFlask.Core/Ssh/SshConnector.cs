@@ -304,8 +304,7 @@ namespace UberspaceFlask.Core.Ssh
             }
             catch (SshAuthenticationException ex)
             {
-                throw new UberspaceException("AuthenticationFailed", FailureKind.SecurityError,
-                    $"{t.UserName}@{t.HostName}:{t.Port} did not accept the key or password: {ex.Message}. On Uberspace, add your public key on the dashboard or to ~/.ssh/authorized_keys.", t.HostName, ex);
+                throw HostErrors.AuthenticationFailed($"{t.UserName}@{t.HostName}:{t.Port} did not accept the key or password: {ex.Message}. On Uberspace, add your public key on the dashboard or to ~/.ssh/authorized_keys.", t.HostName, ex);
             }
             catch (SshOperationTimeoutException ex)
             {
@@ -314,19 +313,16 @@ namespace UberspaceFlask.Core.Ssh
             }
             catch (SocketException ex)
             {
-                throw new UberspaceException("ConnectionFailed", FailureKind.ConnectionError,
-                    $"Could not connect to {t.HostName}:{t.Port}: {ex.Message}", t.HostName, ex);
+                throw HostErrors.ConnectionFailed($"Could not connect to {t.HostName}:{t.Port}: {ex.Message}", t.HostName, ex);
             }
             catch (SshConnectionException ex) when (ex.Message.IndexOf("Too many authentication failures", StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                throw new UberspaceException("AuthenticationFailed", FailureKind.SecurityError,
-                    $"{t.UserName}@{t.HostName}:{t.Port} closed the connection after too many keys were refused (its MaxAuthTries); " +
+                throw HostErrors.AuthenticationFailed($"{t.UserName}@{t.HostName}:{t.Port} closed the connection after too many keys were refused (its MaxAuthTries); " +
                     "an SSH agent that holds many keys does this. Name the key in ~/.ssh/config (IdentityFile, with IdentitiesOnly yes), or give -KeyFile.", t.HostName, ex);
             }
             catch (SshConnectionException ex)
             {
-                throw new UberspaceException("ConnectionFailed", FailureKind.ConnectionError,
-                    $"The SSH connection to {t.HostName}:{t.Port} failed: {ex.Message}", t.HostName, ex);
+                throw HostErrors.ConnectionFailed($"The SSH connection to {t.HostName}:{t.Port} failed: {ex.Message}", t.HostName, ex);
             }
             if (verdict != null && verdict.Recorded && expected == null)
                 KnownHosts.Append(t.KnownHostsWriteFile, t.HostName, t.Port, verdict.KeyType, verdict.KeyBlob);
@@ -365,7 +361,7 @@ namespace UberspaceFlask.Core.Ssh
                 try { client.Connect(); }
                 catch (Exception ex) when (seen == null)
                 {
-                    throw new UberspaceException("ConnectionFailed", FailureKind.ConnectionError, $"Could not read the host key of {host}:{port}: {ex.Message}", host, ex);
+                    throw HostErrors.ConnectionFailed($"Could not read the host key of {host}:{port}: {ex.Message}", host, ex);
                 }
                 catch (Exception) { /* expected: we refused the key after reading it */ }
             }

@@ -29,8 +29,7 @@ namespace UberspaceFlask.Core.Supervisor
         {
             InputValidation.ServiceName(name);
             if (appPath == null)
-                throw new UberspaceException("AppPathRequired", FailureKind.InvalidArgument,
-                    "Give the app directory with -AppPath, or pipe the output of New-UwsgiConfig.", null);
+                throw HostErrors.AppPathRequired("Give the app directory with -AppPath, or pipe the output of New-UwsgiConfig.", null);
             return new SupervisorSpec
             {
                 Name = name,

@@ -32,8 +32,7 @@ namespace UberspaceFlask.Core.Uwsgi
             int processes, int threads, string[] plugins, string uwsgiPath, string templateDirectory, bool force)
         {
             if (appPath == null)
-                throw new UberspaceException("AppPathRequired", FailureKind.InvalidArgument,
-                    "Give the app directory with -Path, or pipe the output of New-FlaskApp.", null);
+                throw HostErrors.AppPathRequired("Give the app directory with -Path, or pipe the output of New-FlaskApp.", null);
             return new UwsgiSpec
             {
                 AppPath = InputValidation.HostPath(appPath),
@@ -126,8 +125,7 @@ namespace UberspaceFlask.Core.Uwsgi
         public static UwsgiPlan Plan(UwsgiSpec spec, UwsgiFacts facts)
         {
             if (!facts.HasEntry)
-                throw new UberspaceException("AppNotFound", FailureKind.ObjectNotFound,
-                    $"There is no {spec.EntryModule}.py in '{facts.AppPath}' on {facts.Where}. Create the app first (New-FlaskApp) or give the right -Path and -EntryModule.", facts.AppPath);
+                throw HostErrors.AppNotFound($"There is no {spec.EntryModule}.py in '{facts.AppPath}' on {facts.Where}. Create the app first (New-FlaskApp) or give the right -Path and -EntryModule.", facts.AppPath);
             if (spec.VenvPath != null && !facts.HasVenv)
                 throw new UberspaceException("VenvNotFound", FailureKind.ObjectNotFound,
                     $"There is no virtual environment at '{facts.VenvPath}'. Create it with New-FlaskApp, or leave out -VenvPath.", facts.VenvPath);

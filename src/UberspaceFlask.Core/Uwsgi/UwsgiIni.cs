@@ -75,7 +75,7 @@ namespace UberspaceFlask.Core.Uwsgi
             if (explicitPath != null)
             {
                 if (!explicitRuns)
-                    throw new UberspaceException("UwsgiNotFound", FailureKind.NotInstalled, $"'{explicitPath}' is not an executable file on {where}.", explicitPath);
+                    throw HostErrors.UwsgiNotFound($"'{explicitPath}' is not an executable file on {where}.", explicitPath);
                 path = explicitPath;
                 system = venvPath == null || !path.StartsWith(venvPath + "/", StringComparison.Ordinal);
             }

@@ -35,8 +35,7 @@ namespace UberspaceFlask.Core.Web
             else
             {
                 if (port == null)
-                    throw new UberspaceException("PortRequired", FailureKind.InvalidArgument,
-                        "Give -Port, or pipe the output of Register-SupervisorService or New-UwsgiConfig.", spec.Path);
+                    throw HostErrors.PortRequired("Give -Port, or pipe the output of Register-SupervisorService or New-UwsgiConfig.", spec.Path);
                 spec.Port = InputValidation.Port(port.Value);
             }
             return spec;

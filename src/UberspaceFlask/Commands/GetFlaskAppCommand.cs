@@ -48,8 +48,7 @@ namespace UberspaceFlask.Commands
                 }
                 foreach (var n in Name ?? new string[0])
                     if (!WildcardPattern.ContainsWildcardCharacters(n) && !apps.Any(a => string.Equals(a.Name, n, StringComparison.OrdinalIgnoreCase)))
-                        WriteError(ToHostErrorRecord(new UberspaceException("AppNotFound", FailureKind.ObjectNotFound,
-                            $"There is no Flask app {n} on {shell.Where} (neither ~/apps/{n}/state nor a service of that name that runs uWSGI).", n), Session));
+                        WriteError(ToHostErrorRecord(HostErrors.AppNotFound($"There is no Flask app {n} on {shell.Where} (neither ~/apps/{n}/state nor a service of that name that runs uWSGI).", n), Session));
             });
         }
     }

@@ -33,8 +33,7 @@ namespace UberspaceFlask.Commands
             if (session != null)
             {
                 if (!session.IsConnected)
-                    throw new UberspaceException("SessionClosed", FailureKind.InvalidOperation,
-                        $"The session {session} is closed or its connection was lost. Open a new one with New-UberspaceSession.", session);
+                    throw HostErrors.SessionClosed($"The session {session} is closed or its connection was lost. Open a new one with New-UberspaceSession.", session);
                 return new HostShell(session.Transport, new CmdletLog(this), Cancellation);
             }
             if (_local == null) _local = new LocalTransport();
