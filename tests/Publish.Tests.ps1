@@ -191,6 +191,24 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         ($releases | Where-Object Status -eq 'current').ReleaseId | Should -Be $r.ReleaseId
     }
 
+    It 'two Undos in a row, each started right after the last: each stops the slot it left, so one slot runs' {
+        # Seen on an independent host: after the second of two Undos both slots kept running. Undo twice more, so the
+        # state is as the Undo before left it (the same release current, the same previous).
+        $before = Get-State | ConvertFrom-StringData
+        $first = Undo-FlaskDeployment -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -ErrorAction Stop
+        $second = Undo-FlaskDeployment -Name shop -Session $s -FrontendUrl (Get-SandboxFrontendUrl) -GraceSeconds 1 -ErrorAction Stop
+        $first.Status | Should -Be 'Restored'
+        $second.Status | Should -Be 'Restored'
+        $second.ReleaseId | Should -Be $before.current
+        Get-Shown | Should -Be '2b'
+        Wait-Cleanup
+        $after = Get-PublishedApp -App shop -WebPath '/'
+        $after.Running | Should -Be @("shop-$($second.LiveSlot)")
+        $after.LivePort | Should -Be $after.BackendPort
+        $after.LockHeld | Should -BeFalse
+        (Get-State | ConvertFrom-StringData).previous | Should -Be $before.previous
+    }
+
     It 'secrets reach the app byte for byte, and never appear in a file, -Verbose or an argument list' {
         $value = 'a%b"c''d$e`f#g;h i\j%'
         $out = Set-FlaskSecret -App shop -Name API_TOKEN -Secret (ConvertTo-SecureString $value -AsPlainText -Force) -Session $s -PassThru -Verbose 4>&1

@@ -545,7 +545,7 @@ Describe 'Running a published app day to day, decided without a host' {
         Get-ErrorId { (Get-CoreType PublishPlanner)::PlanRestart((New-Spec), (New-Facts), $false) } | Should -Be 'AppNotPublished'
     }
     It 'how far the stage came, from the sections it wrote' {
-        $reached = { param($Sections) (Get-CoreType Publisher)::StageReached((Get-CoreType ScriptOutput)::new((($Sections | ForEach-Object { "@@m $_`nx" }) -join "`n"), 'm')) }
+        $reached = { param($Sections) (Get-CoreType StageOutcome)::Reached((Get-CoreType ScriptOutput)::new((($Sections | ForEach-Object { "@@m $_`nx" }) -join "`n"), 'm')) }
         & $reached @('unpack') | Should -Be 'upload'
         & $reached @('unpack', 'verify') | Should -Be 'upload'
         & $reached @('unpack', 'verify', 'venv', 'gate') | Should -Be 'import-gate'
@@ -682,5 +682,94 @@ Describe 'The frontend URL: one rule for every cmdlet' {
         (Get-CoreType PublishedDiagnosis)::HealthUrl($f, 'http://127.0.0.1:18080', $null).Argument | Should -Be 'shop.example.org http://127.0.0.1:18080/health'
         (Get-CoreType PublishedDiagnosis)::HealthUrl($f, $null, 'http://127.0.0.1:18080').Argument | Should -Be 'shop.example.org http://127.0.0.1:18080/health'
         (Get-CoreType PublishedDiagnosis)::HealthUrl($f, $null, $null).Argument | Should -Be 'https://shop.example.org/health'
+    }
+}
+
+Describe 'What the stage, slot and switch commands said, read once (StageOutcome, SwitchOutcome)' {
+    BeforeAll {
+        $snap = New-Snapshot @{ 'app.py' = $sha1 }
+        $snap = (Get-CoreType ProjectSnapshot)::new($snap.Files, 'shop:create_app()', $null, $null)
+        $script:plan = (Get-CoreType PublishPlanner)::Plan((New-Spec -Port 10500), (New-Facts), $snap, $now, $false, $N)
+        # A ScriptResult as the host printed it: sections "name`nbody", the exit status, stderr.
+        function script:New-Result([int] $Exit, [hashtable] $Sections = @{}, [string] $Stderr = '') {
+            $m = 'mk'
+            $text = ($Sections.Keys | ForEach-Object { "@@$m $_`n$($Sections[$_])" }) -join "`n"
+            $raw = (Get-CoreType CommandResult)::new('sh', $Exit, $text, $Stderr, [TimeSpan]::Zero)
+            (Get-CoreType ScriptResult)::new('releases/stage', $raw, (Get-CoreType ScriptOutput)::new($text, $m))
+        }
+        function script:Read-Stage($Result) { (Get-CoreType StageOutcome)::ReadStage($Result, $plan, 'isabell@host:22') }
+        $script:ready = @{ venv = 'reused=yes'; timing = "placed=10.0`nfinished=12.5"; 'slot-timing' = 'finished=13.0'
+            wait = "outcome=ready`ncode=200"; status = 'shop-a RUNNING pid 71'; master = 'pid=71'
+            listeners = 'LISTEN 0 100 0.0.0.0:10500 0.0.0.0:* users:(("uwsgi",pid=71,fd=3))' }
+    }
+    It 'exit <Exit> is <Id> in the <Phase> phase (slot started: <Slot>)' -ForEach @(
+        @{ Exit = 3; Sections = @{ lock = 'bob@box pid 9 since 2026-11-25T11:00:00Z' }; Id = 'PublishLocked'; Phase = 'upload'; Slot = $false }
+        @{ Exit = 4; Sections = @{ verify = 'app.py: FAILED' }; Id = 'ReleaseVerifyFailed'; Phase = 'upload'; Slot = $false }
+        @{ Exit = 5; Sections = @{ venv = 'reused=no'; 'venv-build' = "ERROR: no matching distribution" }; Id = 'VenvBuildFailed'; Phase = 'import-gate'; Slot = $false }
+        @{ Exit = 6; Sections = @{ venv = 'reused=yes'; gate = "ImportError: no module named shop" }; Id = 'ImportGateFailed'; Phase = 'import-gate'; Slot = $false }
+        @{ Exit = 7; Sections = @{ unpack = 'tar: short read' }; Id = 'ReleaseUploadFailed'; Phase = 'upload'; Slot = $false }
+        @{ Exit = 8; Sections = @{ space = 'kib=12'; 'space-phase' = 'venv' }; Id = 'HostDiskFull'; Phase = 'import-gate'; Slot = $false }
+        @{ Exit = 8; Sections = @{ space = 'kib=12'; 'space-phase' = 'unpack' }; Id = 'HostDiskFull'; Phase = 'upload'; Slot = $false }
+        @{ Exit = 10; Sections = @{ venv = 'reused=no' }; Id = 'UwsgiNotFound'; Phase = 'import-gate'; Slot = $false }
+        @{ Exit = 11; Sections = @{ venv = 'reused=yes'; timing = 'placed=1' }; Id = 'SlotStartFailed'; Phase = 'health-gate'; Slot = $true }
+        @{ Exit = 12; Sections = @{ venv = 'reused=yes'; 'release-command' = "migrating`nboom"; 'release-command-exit' = 'exit=2' }; Id = 'ReleaseCommandFailed'; Phase = 'release-command'; Slot = $false }
+        @{ Exit = 137; Sections = @{ venv = 'reused=yes' }; Id = 'PublishInterrupted'; Phase = 'import-gate'; Slot = $false }
+        @{ Exit = 137; Sections = @{ venv = 'reused=yes'; timing = 'placed=1' }; Id = 'PublishInterrupted'; Phase = 'health-gate'; Slot = $true }
+        @{ Exit = 1; Sections = @{ unpack = '' }; Id = 'ReleaseStageFailed'; Phase = 'upload'; Slot = $false }
+    ) {
+        $o = Read-Stage (New-Result $Exit $Sections)
+        $o.Error.ErrorId | Should -Be $Id
+        $o.Phase | Should -Be $Phase
+        $o.SlotStarted | Should -Be $Slot
+        $o.LockRefused | Should -Be ($Id -eq 'PublishLocked')
+    }
+    It 'the words of the host and the log tail come with the error' {
+        (Read-Stage (New-Result 3 @{ lock = 'bob@box pid 9 since 2026-11-25T11:00:00Z' })).Error.Message | Should -Match 'bob@box pid 9'
+        $gate = Read-Stage (New-Result 6 @{ gate = "Traceback`nImportError: no module named shop" })
+        $gate.LogTail | Should -Be "Traceback`nImportError: no module named shop"
+        $gate.Error.Message | Should -Match 'ImportError: no module named shop'
+        $rc = Read-Stage (New-Result 12 @{ 'release-command' = "migrating`nboom`n"; 'release-command-exit' = 'exit=2' })
+        $rc.ReleaseCommandOutput | Should -Be "migrating`nboom"
+        $rc.Error.Message | Should -Match 'exited 2'
+        (Read-Stage (New-Result 8 @{ space = 'kib=12'; 'space-phase' = 'unpack' })).Error.Message | Should -Match '12 KiB left'
+        (Read-Stage (New-Result 137 @{ venv = 'reused=yes' })).Error.Message | Should -Match 'killed by signal 9 \(as the OOM killer'
+    }
+    It 'a stage that passed: no error, the venv reused, and the host''s timings split the command''s time' {
+        $o = Read-Stage (New-Result 0 $ready)
+        $o.Error | Should -BeNullOrEmpty
+        $o.VenvReused | Should -BeTrue
+        $t = $o.Timings([TimeSpan]::FromSeconds(5), [TimeSpan]::FromSeconds(1))
+        $t.Item1.TotalSeconds | Should -Be 2   # 5 s in all, 3 s of it after the files were in place
+        $t.Item2.TotalSeconds | Should -Be 2.5
+        $t.Item3.TotalSeconds | Should -Be 0.5
+    }
+    It 'gate 2: a port held by another process is SlotPortInUse; no answer in time is HealthGateFailed with the log tail' {
+        $stray = $ready.Clone(); $stray.listeners = 'LISTEN 0 5 0.0.0.0:10500 0.0.0.0:* users:(("python3",pid=999,fd=3))'
+        $o = Read-Stage (New-Result 0 $stray)
+        $o.Error.ErrorId | Should -Be 'SlotPortInUse'
+        $o.Error.Message | Should -Match 'pid=999'
+        $o.SlotStarted | Should -BeTrue
+        $late = $ready.Clone(); $late.wait = "outcome=timeout`ncode=500"; $late.listeners = ''; $late.'log-tail' = 'Traceback: boom'
+        $o = Read-Stage (New-Result 0 $late)
+        $o.Error.ErrorId | Should -Be 'HealthGateFailed'
+        $o.Error.Message | Should -Match 'last answer: 500'
+        $o.LogTail | Should -Be 'Traceback: boom'
+        $o.Phase | Should -Be 'health-gate'
+    }
+    It 'the slot command of an undo: its release command, then gate 2' {
+        (Get-CoreType StageOutcome)::ReadSlot((New-Result 12 @{ 'release-command' = 'x'; 'release-command-exit' = 'exit=1' }), $plan, 'h').Error.ErrorId | Should -Be 'ReleaseCommandFailed'
+        (Get-CoreType StageOutcome)::ReadSlot((New-Result 11 @{}), $plan, 'h').Error.ErrorId | Should -Be 'SlotStartFailed'
+        (Get-CoreType StageOutcome)::ReadSlot((New-Result 0 $ready), $plan, 'h').Error | Should -BeNullOrEmpty
+    }
+    It 'the switch: confirmed only when the list shows the new port and the frontend answers' {
+        $ok = @{ 'change-exit' = 'exit=0'; backends = "/ http:10500 => OK"; 'backends-exit' = 'exit=0'; frontend = 'code=200' }
+        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $ok), $plan) | Should -BeNullOrEmpty
+        (Get-CoreType SwitchOutcome)::Problem((New-Result 137 @{}), $plan) | Should -Match 'cut off \(killed by signal 9\)'
+        $bad = $ok.Clone(); $bad.frontend = 'code=502'
+        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match 'answered 502 through the frontend'
+        $bad = $ok.Clone(); $bad.backends = '/ http:10501 => OK'
+        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match 'does not show / on port 10500'
+        $bad = $ok.Clone(); $bad.'backends-exit' = 'exit=127'
+        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match "'uberspace' command was not found"
     }
 }

@@ -57,8 +57,8 @@ namespace UberspaceFlask.Core
             new UberspaceException("InvalidPath", FailureKind.InvalidArgument, message, target, inner);
         public static UberspaceException InvalidAlternatePort(string message, object target = null, Exception inner = null) =>
             new UberspaceException("InvalidAlternatePort", FailureKind.InvalidArgument, message, target, inner);
-        public static UberspaceException ConnectionLost(string message, object target = null, Exception inner = null) =>
-            new UberspaceException("ConnectionLost", FailureKind.ConnectionError, message, target, inner);
+        public static ConnectionLostException ConnectionLost(string message, object target = null, Exception inner = null) =>
+            new ConnectionLostException(message, target, inner);
         public static UberspaceException AuthenticationFailed(string message, object target = null, Exception inner = null) =>
             new UberspaceException("AuthenticationFailed", FailureKind.SecurityError, message, target, inner);
         public static UberspaceException AppPathRequired(string message, object target = null, Exception inner = null) =>

@@ -38,4 +38,11 @@ namespace UberspaceFlask.Core
         /// <summary>For ConnectionLost: what the command had written to stdout before the connection went (raw text).</summary>
         public string PartialStdout { get; set; }
     }
+
+    /// <summary>ConnectionLost: the SSH connection went while a command ran (raised by HostErrors.ConnectionLost only).</summary>
+    public class ConnectionLostException : UberspaceException
+    {
+        public ConnectionLostException(string message, object target = null, Exception inner = null)
+            : base("ConnectionLost", FailureKind.ConnectionError, message, target, inner) { }
+    }
 }

@@ -63,7 +63,7 @@ namespace UberspaceFlask.Core.Host
             {
                 r = Transport.Run(script.CommandLine(marker, list), timeout, Cancellation, input, payload, lines == null ? null : (Action<string, bool>)lines.Take);
             }
-            catch (UberspaceException ex) when (ex.ErrorId == "ConnectionLost")
+            catch (ConnectionLostException ex)
             {
                 // How far the script got before the connection went: its sections so far.
                 throw new ScriptInterruptedException(ex, new ScriptOutput(ex.PartialStdout ?? "", marker));
@@ -116,10 +116,10 @@ namespace UberspaceFlask.Core.Host
     }
 
     /// <summary>ConnectionLost in the middle of a script: the same error, with the sections the script wrote before it.</summary>
-    public sealed class ScriptInterruptedException : UberspaceException
+    public sealed class ScriptInterruptedException : ConnectionLostException
     {
         public ScriptInterruptedException(UberspaceException lost, ScriptOutput partial)
-            : base(lost.ErrorId, lost.Kind, lost.Message, lost.Target, lost.InnerException ?? lost)
+            : base(lost.Message, lost.Target, lost.InnerException ?? lost)
         {
             Detail = lost.Detail;
             Partial = partial;

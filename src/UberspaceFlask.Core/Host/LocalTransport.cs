@@ -99,7 +99,7 @@ namespace UberspaceFlask.Core.Host
             {
                 // It stopped reading (broken pipe): its exit status says why.
             }
-            catch (Exception ex) when (!(ex is UberspaceException u && (u.ErrorId == "CommandStopped" || u.ErrorId == "CommandTimeout")))
+            catch (Exception ex) when (!(ex is UberspaceException u && (u.Kind == FailureKind.OperationStopped || u.Kind == FailureKind.OperationTimeout)))
             {
                 // The writer gave up: the command sees its stdin end early, as over SSH.
                 try { p.StandardInput.Close(); } catch (IOException) { }

@@ -28,7 +28,7 @@ namespace UberspaceFlask.Core.Releases
     public static class CommandWords
     {
         public static string Encode(IEnumerable<string> words) => words == null ? "" : string.Join("\n", words.Select(w => "=" + w));
-        public static string Display(IEnumerable<string> words) => string.Join(" ", words.Select(ShellQuote.Quote));
+        public static string Display(IEnumerable<string> words) => words == null ? "" : string.Join(" ", words.Select(ShellQuote.Quote));
     }
 
     /// <summary>Publish-FlaskApp's input, validated once before any I/O; never changed afterwards.</summary>
