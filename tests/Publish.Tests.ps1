@@ -38,7 +38,7 @@ Publish-FlaskApp -Name shop -Path '$project' -Session `$s -SystemSitePackages -P
         (& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $code 2>&1) -join "`n"
     }
     function script:Get-HostSnapshot {
-        (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' | sort; uberspace web backend list; supervisorctl status | sed -E 's/ (STARTING|RUNNING) .*/ up/; s/, uptime.*//'").Text
+        (Invoke-AsAccountNative -Command "find ~/apps ~/etc/services.d -printf '%p %s %T@ %m\n' 2>/dev/null | sort; uberspace web backend list; supervisorctl status | sed -E 's/ (STARTING|RUNNING) .*/ up/; s/, uptime.*//'").Text
     }
 }
 

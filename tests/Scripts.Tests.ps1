@@ -11,6 +11,11 @@ BeforeDiscovery {
 BeforeAll {
     $script:scriptDir = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts'
     $script:lib = Join-Path $scriptDir 'lib.sh'
+    # Runs lib.sh, then $Body, with the arguments after it; returns stdout.
+    function Invoke-Lib([string] $Body, [string[]] $Arguments) {
+        $text = (Get-Content $lib -Raw) + "`n" + $Body
+        (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
+    }
     function Invoke-ShellCheck([string] $Path) {
         $out = & shellcheck --shell=sh --severity=style --format=gcc $Path 2>&1
         [pscustomobject]@{ Exit = $LASTEXITCODE; Output = ($out -join "`n") }
@@ -51,11 +56,6 @@ Describe 'Host scripts' {
 Describe 'lib.sh reads processes from /proc' {
     BeforeAll {
         $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
-        # Runs lib.sh, then $Body, with the arguments after it; returns stdout.
-        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
-            $text = (Get-Content $lib -Raw) + "`n" + $Body
-            (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
-        }
         # A process whose parent's command name is $ParentName: a copy of sh under that name starts `sleep` and
         # writes its pid into $Dir/app.pid, then waits. Returns the parent's process.
         function Start-Parent([string] $ParentName, [string] $Dir) {
@@ -126,13 +126,6 @@ Describe 'lib.sh: the one venv rule' {
 }
 
 Describe 'The publish lock on the host (lib.sh)' {
-    BeforeAll {
-        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
-        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
-            $text = (Get-Content $lib -Raw) + "`n" + $Body
-            (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
-        }
-    }
     It 'is freed in one step: a look while the cleanup frees it never finds the folder without its holder and mark' {
         # rm -rf of the folder removed its files first: for a moment the lock looked held by nobody, and a publish or
         # an Undo that looked then was refused with PublishLocked (seen once in 30 steps of a soak).
