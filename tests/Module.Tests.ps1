@@ -9,8 +9,9 @@ BeforeAll {
 BeforeDiscovery {
     Import-Module $env:UF_MODULE_PATH -Force
     $script:cmdlets = @(Get-Command -Module UberspaceFlask -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
-    $script:outputTypes = @('FlaskApp', 'UwsgiConfig', 'SupervisorService', 'WebBackend', 'UberspaceSession', 'UberspaceHostKey', 'UberspaceCommandResult', 'FlaskDeploymentCheck', 'FlaskPublishResult', 'FlaskRelease', 'FlaskSecret') |
-        ForEach-Object { @{ Type = "UberspaceFlask.$_" } }
+    # Every type a cmdlet declares with [OutputType], so a new output type cannot be left without a view.
+    $script:outputTypes = @(Get-Command -Module UberspaceFlask -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } |
+        Where-Object { $_ -like 'UberspaceFlask.*' } | Sort-Object -Unique | ForEach-Object { @{ Type = $_ } })
 }
 
 Describe 'The manifest' {
@@ -71,6 +72,14 @@ Describe 'about_UberspaceFlask' {
     It 'covers the flow, SSH, sub-paths and troubleshooting' {
         $about = Get-Help about_UberspaceFlask | Out-String
         foreach ($heading in 'OVER SSH', 'SUB-PATHS', 'TROUBLESHOOTING', 'New-FlaskApp -Name basic_flask') { $about | Should -Match $heading }
+    }
+}
+
+Describe 'The output types' {
+    It 'are every type the cmdlets declare, the ones a hand-kept list had missed included' {
+        $outputTypes.Type | Should -Contain 'UberspaceFlask.FlaskCommandResult'
+        $outputTypes.Type | Should -Contain 'UberspaceFlask.FlaskAppInfo'
+        $outputTypes.Count | Should -BeGreaterThan 12
     }
 }
 
