@@ -761,15 +761,23 @@ Describe 'What the stage, slot and switch commands said, read once (StageOutcome
         (Get-CoreType StageOutcome)::ReadSlot((New-Result 11 @{}), $plan, 'h').Error.ErrorId | Should -Be 'SlotStartFailed'
         (Get-CoreType StageOutcome)::ReadSlot((New-Result 0 $ready), $plan, 'h').Error | Should -BeNullOrEmpty
     }
-    It 'the switch: confirmed only when the list shows the new port and the frontend answers' {
-        $ok = @{ 'change-exit' = 'exit=0'; backends = "/ http:10500 => OK"; 'backends-exit' = 'exit=0'; frontend = 'code=200' }
-        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $ok), $plan) | Should -BeNullOrEmpty
-        (Get-CoreType SwitchOutcome)::Problem((New-Result 137 @{}), $plan) | Should -Match 'cut off \(killed by signal 9\)'
-        $bad = $ok.Clone(); $bad.frontend = 'code=502'
-        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match 'answered 502 through the frontend'
+    It 'the switch: confirmed only when the list shows the new port and the new slot answers through the frontend' {
+        $ok = @{ 'change-exit' = 'exit=0'; backends = "/ http:10500 => OK"; 'backends-exit' = 'exit=0'; frontend = "code=200`nslot=shop-a" }
+        $problem = { param($Result) (Get-CoreType SwitchOutcome)::Problem($Result, $plan, 10500, 'shop-a') }
+        & $problem (New-Result 0 $ok) | Should -BeNullOrEmpty
+        $unnamed = $ok.Clone(); $unnamed.frontend = "code=200`nslot="   # a slot of an earlier version names none
+        & $problem (New-Result 0 $unnamed) | Should -BeNullOrEmpty
+        & $problem (New-Result 137 @{}) | Should -Match 'cut off \(killed by signal 9\)'
+        $bad = $ok.Clone(); $bad.frontend = "code=502`nslot="
+        & $problem (New-Result 0 $bad) | Should -Match 'answered 502 through the frontend'
+        $bad = $ok.Clone(); $bad.frontend = "code=200`nslot=shop-b"
+        & $problem (New-Result 0 $bad) | Should -Match 'answered by shop-b through the frontend, not by shop-a'
         $bad = $ok.Clone(); $bad.backends = '/ http:10501 => OK'
-        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match 'does not show / on port 10500'
+        & $problem (New-Result 0 $bad) | Should -Match 'does not show / on port 10500'
         $bad = $ok.Clone(); $bad.'backends-exit' = 'exit=127'
-        (Get-CoreType SwitchOutcome)::Problem((New-Result 0 $bad), $plan) | Should -Match "'uberspace' command was not found"
+        & $problem (New-Result 0 $bad) | Should -Match "'uberspace' command was not found"
+        $answer = (Get-CoreType SwitchOutcome)::Answer((New-Result 0 $bad))
+        "$($answer.Item1) $($answer.Item2)" | Should -Be '200 shop-a'
+        (Get-CoreType SwitchOutcome)::Answer((New-Result 137 @{})).Item1 | Should -Be '000'
     }
 }

@@ -332,7 +332,7 @@ namespace UberspaceFlask.Core.Releases
             plan.SlotUwsgi = uwsgi;
             plan.SlotPlugins = plugins;
 
-            string slotIni = UwsgiIni.RenderSlot(spec.Name, plan.Slot, plan.ReleaseId, root, venv, plan.Entry, spec.WebPath, plan.SlotPort, spec.Processes, spec.Threads, plugins);
+            string slotIni = UwsgiIni.RenderSlot(spec.Name, plan.Slot, plan.ReleaseId, root, venv, plan.Entry, spec.WebPath, plan.SlotPort, spec.Processes, spec.Threads, plugins, spec.HealthPath);
             plan.SlotIni = new FileChange(root + "/" + PublishLayout.SlotIniName(plan.Slot), slotIni, Earlier(facts.SlotInis, plan.Slot), spec.Force);
             string service = PublishLayout.SlotService(spec.Name, plan.Slot);
             string servicePath = ServiceIni.PathFor(home, service);

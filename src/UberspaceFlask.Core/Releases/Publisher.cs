@@ -265,24 +265,42 @@ namespace UberspaceFlask.Core.Releases
         }
 
         /// <summary>
-        /// Points the backend at the new slot and confirms it (list and frontend). When that fails in any way, the cut-off
-        /// switch included, the backend is set back to the old slot explicitly and read again; only when it points there
-        /// is the new slot clear to stop. Otherwise both keep running and the error says so.
+        /// Points the backend at the new slot and confirms it: the list shows its port and the frontend answers the health
+        /// path from it. When that fails in any way, the backend is set back to the old slot and the frontend asked
+        /// again which slot it reaches, since a `set` cut off on the host can have reloaded the frontend without
+        /// recording it (and a `set` that changes nothing reloads nothing): the list alone can be wrong. The new slot
+        /// answering means the switch happened: the list is made to agree and the release goes live. Only the old
+        /// slot's answer (or, after a switch that ran whole, the list) clears the new slot to stop; after a cut-off
+        /// switch that neither answers, nothing is stopped.
         /// </summary>
         static void Switch(HostShell shell, PublishPlan plan, PublishResult result, Progress at)
         {
-            var spec = plan.Spec;
-            var r = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(plan.FrontendHealth.Argument) }, TimeSpan.FromSeconds(90));
-            string problem = SwitchOutcome.Problem(r, plan);
+            string newSlot = PublishLayout.SlotService(plan.Spec.Name, plan.Slot);
+            var r = RunSwitch(shell, plan, plan.SlotPort, newSlot);
+            string problem = SwitchOutcome.Problem(r, plan, plan.SlotPort, newSlot);
             if (problem == null) return;
             if (plan.LivePort == null) throw PublishErrors.SwitchCheckFailed(plan, shell.Where, problem);
-            var back = shell.RunScript("releases/switch", new[] { ScriptArgument.Of(spec.Target), ScriptArgument.Of(plan.LivePort.Value), ScriptArgument.Of("") });
-            if (!SwitchOutcome.SetBack(back, plan))
+            var back = RunSwitch(shell, plan, plan.LivePort.Value, PublishLayout.SlotService(plan.Spec.Name, plan.LiveSlot));
+            if (!SwitchOutcome.ListShows(back, plan, plan.LivePort))
                 throw PublishErrors.SwitchBackFailed(plan, shell.Where, problem, back.ExitStatus != 0 ? PublishErrors.Died(back.ExitStatus) : back.Output.Text("change").Trim());
+            var (code, answered) = SwitchOutcome.Answer(back);
+            if (answered == newSlot && SwitchOutcome.Ok(code))
+            {
+                var again = RunSwitch(shell, plan, plan.SlotPort, newSlot);
+                string still = SwitchOutcome.Problem(again, plan, plan.SlotPort, newSlot);
+                if (still != null) throw PublishErrors.SwitchBackFailed(plan, shell.Where, problem, $"the frontend still reached {newSlot}, and setting the backend to port {plan.SlotPort} again did not confirm: {still}");
+                shell.Log.Warning($"{shell.Where}: after {problem}, the frontend was found serving {newSlot}: the switch had happened. The backend list was set to port {plan.SlotPort} to agree, and release {plan.ReleaseId} went live.");
+                return;
+            }
+            if (r.ExitStatus != 0 && !SwitchOutcome.Ok(code))
+                throw PublishErrors.SwitchBackFailed(plan, shell.Where, problem, $"through the frontend neither slot answered ({(code == "000" ? "nothing" : code)}), so which one serves is not known");
             at.SlotMayServe = false;
             result.Status = PublishOutcome.RolledBack;
             throw PublishErrors.SwitchRolledBack(plan, shell.Where, problem);
         }
+
+        static ScriptResult RunSwitch(HostShell shell, PublishPlan plan, int port, string service) =>
+            shell.RunScript("releases/switch", new[] { ScriptArgument.Of(plan.Spec.Target), ScriptArgument.Of(port), ScriptArgument.Of(plan.FrontendHealth.Argument), ScriptArgument.Of(service) }, TimeSpan.FromSeconds(90));
 
         static void Finish(HostShell shell, PublishPlan plan, PublishResult result)
         {

@@ -174,11 +174,11 @@ namespace UberspaceFlask.Core.Releases
             facts.TryGetValue(key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : (double?)null;
     }
 
-    /// <summary>What releases/switch.sh said: whether the backend points at the new slot and the frontend answers.</summary>
+    /// <summary>What releases/switch.sh said: whether the backend points at a slot and the frontend answers from it.</summary>
     public static class SwitchOutcome
     {
-        /// <summary>Why the switch is not confirmed, in words for the error; null when it is.</summary>
-        public static string Problem(ScriptResult r, PublishPlan plan)
+        /// <summary>Why the switch to the slot (its port and service) is not confirmed, in words for the error; null when it is.</summary>
+        public static string Problem(ScriptResult r, PublishPlan plan, int port, string service)
         {
             var spec = plan.Spec;
             if (r.ExitStatus != 0)
@@ -187,17 +187,29 @@ namespace UberspaceFlask.Core.Releases
                 return "the 'uberspace' command was not found (is this an Uberspace 7 host?)";
             if (r.Output.Exit("change-exit") != 0)
                 return $"'{plan.BackendCommand}' failed: {r.Output.Text("change").Trim()}";
-            string code = r.Output.Facts("frontend").TryGetValue("code", out var c) ? c : "000";
-            if (!Web.WebBackendList.PointsAt(Web.WebBackendList.Parse(r.Output.Text("backends")), spec.Domain, spec.WebPath, plan.SlotPort))
-                return $"'uberspace web backend list' does not show {spec.Target} on port {plan.SlotPort} after the switch";
-            if (!(code.StartsWith("2", StringComparison.Ordinal) || code.StartsWith("3", StringComparison.Ordinal)))
+            var (code, answered) = Answer(r);
+            if (!ListShows(r, plan, port))
+                return $"'uberspace web backend list' does not show {spec.Target} on port {port} after the switch";
+            if (!Ok(code))
                 return $"{plan.FrontendHealth} answered {(code == "000" ? "nothing" : code)} through the frontend after the switch";
+            if (answered.Length > 0 && answered != service)
+                return $"{plan.FrontendHealth} was answered by {answered} through the frontend, not by {service}";
             return null;
         }
 
-        /// <summary>Whether setting the backend back to the live slot's port worked and the list shows it there.</summary>
-        public static bool SetBack(ScriptResult back, PublishPlan plan) =>
-            back.ExitStatus == 0 && back.Output.Exit("change-exit") == 0
-            && Web.WebBackendList.PointsAt(Web.WebBackendList.Parse(back.Output.Text("backends")), plan.Spec.Domain, plan.Spec.WebPath, plan.LivePort);
+        /// <summary>The frontend's last answer: its status ("000" for none) and the slot that gave it ('' when the answer
+        /// named none: nothing answered, or a slot of an earlier version, which does not name itself).</summary>
+        public static (string Code, string Slot) Answer(ScriptResult r)
+        {
+            var f = r.Output.Facts("frontend");
+            return (f.TryGetValue("code", out var c) && c.Length > 0 ? c : "000", f.TryGetValue("slot", out var s) ? s.Trim() : "");
+        }
+
+        public static bool Ok(string code) => code.StartsWith("2", StringComparison.Ordinal) || code.StartsWith("3", StringComparison.Ordinal);
+
+        /// <summary>Whether the command ran whole and `uberspace web backend list` shows the target on the port.</summary>
+        public static bool ListShows(ScriptResult r, PublishPlan plan, int? port) =>
+            r.ExitStatus == 0 && r.Output.Exit("change-exit") == 0
+            && Web.WebBackendList.PointsAt(Web.WebBackendList.Parse(r.Output.Text("backends")), plan.Spec.Domain, plan.Spec.WebPath, port);
     }
 }

@@ -226,19 +226,28 @@ show_services() {
 	done
 }
 
-# The HTTP status of one request through the frontend, 000 when nothing answered within $2 seconds. $1 a URL, or
+# One request through the frontend: prints "CODE SLOT", the HTTP status (000 when nothing answered within $2
+# seconds) and the slot that answered (its X-UberspaceFlask-Slot header; '' when the answer names none). $1 a URL, or
 # "HOST URL" to send that Host header (a domain's route reached through a URL of another host name: FrontendRequest).
-frontend_status() {
-	uf_fs_url=$1 uf_fs_wait=$2
+frontend_reach() {
+	uf_fr_url=$1 uf_fr_wait=$2
 	set --
-	case $uf_fs_url in *" "*)
-		set -- -H "Host: ${uf_fs_url%% *}"
-		uf_fs_url=${uf_fs_url#* }
+	case $uf_fr_url in *" "*)
+		set -- -H "Host: ${uf_fr_url%% *}"
+		uf_fr_url=${uf_fr_url#* }
 		;;
 	esac
-	# curl writes 000 itself when nothing answered; nothing at all only when it is missing.
-	uf_fs_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$uf_fs_wait" "$@" "$uf_fs_url" 2>/dev/null)
-	printf '%s\n' "${uf_fs_code:-000}"
+	# The headers, then a last line code=N (curl writes 000 itself when nothing answered, nothing when it is missing).
+	uf_fr_out=$(curl -s -o /dev/null -D - -w 'code=%{http_code}\n' --max-time "$uf_fr_wait" "$@" "$uf_fr_url" 2>/dev/null | tr -d '\r')
+	uf_fr_code=$(printf '%s\n' "$uf_fr_out" | sed -n 's/^code=//p')
+	uf_fr_slot=$(printf '%s\n' "$uf_fr_out" | sed -n 's/^[Xx]-[Uu]berspace[Ff]lask-[Ss]lot:[[:space:]]*//p' | tail -n 1)
+	printf '%s %s\n' "${uf_fr_code:-000}" "$uf_fr_slot"
+}
+
+# The HTTP status alone of one request through the frontend (frontend_reach's $1 and $2).
+frontend_status() {
+	uf_fs_reach=$(frontend_reach "$1" "$2")
+	printf '%s\n' "${uf_fs_reach%% *}"
 }
 
 # The HTTP status of each request (frontend_status's $1), one line "CODE REQUEST" each; 000 after 10 s of silence.

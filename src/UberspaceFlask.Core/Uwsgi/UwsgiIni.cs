@@ -50,7 +50,7 @@ namespace UberspaceFlask.Core.Uwsgi
         /// with its pidfile beside the slot's ini in the publish directory.
         /// </summary>
         public static string RenderSlot(string name, string slot, string releaseId, string root, string venvPath, string entry,
-            string mountPath, int port, int processes, int threads, IEnumerable<string> plugins)
+            string mountPath, int port, int processes, int threads, IEnumerable<string> plugins, string healthPath)
         {
             var model = new Dictionary<string, object>
             {
@@ -59,6 +59,7 @@ namespace UberspaceFlask.Core.Uwsgi
                 ["entry"] = entry, ["secrets_path"] = root + "/secrets", ["shim_path"] = root + "/uf_wsgi.py",
                 ["mount_path"] = mountPath, ["processes"] = processes, ["threads"] = threads,
                 ["port"] = port, ["plugins"] = string.Join(",", plugins),
+                ["service"] = Releases.PublishLayout.SlotService(name, slot), ["health_path"] = healthPath,
             };
             return TemplateRenderer.Render("slot-uwsgi.ini", model);
         }

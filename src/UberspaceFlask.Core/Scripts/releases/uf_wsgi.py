@@ -27,7 +27,25 @@ def _load_app(entry):
     return getattr(module, attr or "app")
 
 
+def _naming_slot(app, slot, health_path):
+    """The app, answering its health path with the slot's name in X-UberspaceFlask-Slot (other paths untouched)."""
+    header = ("X-UberspaceFlask-Slot", slot)
+
+    def named(environ, start_response):
+        if environ.get("PATH_INFO") != health_path:
+            return app(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            return start_response(status, list(headers) + [header], exc_info)
+
+        return app(environ, start)
+
+    return named
+
+
 # uWSGI and the gate load this file as a script; uf_run.py imports it by name for load_secrets alone.
 if __name__ != "uf_wsgi":
     load_secrets(os.environ.get("UF_SECRETS", ""))
     application = _load_app(os.environ["UF_ENTRY"])
+    if os.environ.get("UF_SLOT") and os.environ.get("UF_HEALTH_PATH"):
+        application = _naming_slot(application, os.environ["UF_SLOT"], os.environ["UF_HEALTH_PATH"])
