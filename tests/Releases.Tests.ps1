@@ -781,3 +781,55 @@ Describe 'What the stage, slot and switch commands said, read once (StageOutcome
         (Get-CoreType SwitchOutcome)::Answer((New-Result 137 @{})).Item1 | Should -Be '000'
     }
 }
+
+Describe 'The words of the long host scripts: one C# record each, and the script binds the same names in order' {
+    BeforeAll {
+        $snap = New-Snapshot @{ 'app.py' = $sha1 }
+        $snap = (Get-CoreType ProjectSnapshot)::new($snap.Files, 'shop:create_app()', $null, $null)
+        $script:wplan = (Get-CoreType PublishPlanner)::Plan((New-Spec -Port 10500), (New-Facts), $snap, $now, $false, $N)
+        $script:scripts = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts'
+        # The names of a script's "# words (Record ...):" header, up to a ';' or the first line that is not a list of names.
+        function script:Get-HeaderWords([string] $Text) {
+            $lines = $Text -split "`n"
+            $i = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^# words \(' })
+            if ($i -lt 0) { return @() }
+            $words = @(); $part = $lines[$i] -replace '^# words \([^)]*\):\s*', ''
+            while ($true) {
+                $stop = $part.Contains(';'); $part = ($part -split ';')[0]
+                if ($part -notmatch '^[a-z0-9_ ]*$') { break }
+                $words += @($part -split '\s+' | Where-Object { $_ })
+                $i++
+                if ($stop -or $i -ge $lines.Count -or $lines[$i] -notmatch '^# ') { break }
+                $part = $lines[$i].Substring(2).Trim()
+            }
+            $words
+        }
+        # What the script binds: NAME=$N or NAME=${N}, in order.
+        function script:Get-Bindings([string] $Text) {
+            @([regex]::Matches($Text, '(?m)(?:^|\s)([a-z_]+)=\$\{?(\d+)\}?(?=\s|$)') | ForEach-Object { [pscustomobject]@{ Name = $_.Groups[1].Value; N = [int]$_.Groups[2].Value } })
+        }
+    }
+    It '<Script> binds the words of <Record> by name, in its header too, and refuses too few' -ForEach @(
+        @{ Script = 'releases/stage.sh'; Record = 'StageWords'; Check = '-ge 33' }
+        @{ Script = 'releases/slot.sh'; Record = 'SlotCommandWords'; Check = '-eq 18' }
+        @{ Script = 'releases/finish.sh'; Record = 'FinishWords'; Check = '-eq 13' }
+    ) {
+        $type = Get-CoreType $Record
+        $record = if ($Record -eq 'StageWords') { $type::new($wplan, 'holder', 1, 2, 3) } elseif ($Record -eq 'FinishWords') { $type::new($wplan, '', 'holder') } else { $type::new($wplan) }
+        $names = @($record.Names)
+        $text = Get-Content (Join-Path $scripts $Script) -Raw
+        @(Get-HeaderWords $text) -join ' ' | Should -Be ($names -join ' ')
+        $bound = Get-Bindings $text
+        ($bound | ForEach-Object { "$($_.Name)=$($_.N)" }) -join ' ' | Should -Be ((1..$names.Count | ForEach-Object { "$($names[$_ - 1])=$_" }) -join ' ')
+        @($record.ToArguments()).Count | Should -Be $names.Count
+        $text | Should -Match ([regex]::Escape("[ `"`$#`" $Check ] || uf_exit words"))
+    }
+    It 'a script given too few words exits with ExitCodes.Words before it acts' {
+        $lib = Get-Content (Join-Path $scripts 'lib.sh') -Raw
+        $body = Get-Content (Join-Path $scripts 'releases/finish.sh') -Raw
+        $dir = Join-Path $TestDrive 'nothing-here'
+        & /bin/sh -c ($lib + "`n" + $body) sh MARK $dir 'c3RhdGU=' 'id' 2>$null | Out-Null
+        $LASTEXITCODE | Should -Be ((Get-CoreType ExitCodes)::Words)
+        Test-Path $dir | Should -BeFalse
+    }
+}

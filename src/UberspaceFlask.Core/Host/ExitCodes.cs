@@ -23,5 +23,7 @@ namespace UberspaceFlask.Core.Host
         public const int Slot = 11;
         /// <summary>The release command exited non-zero.</summary>
         public const int ReleaseCommand = 12;
+        /// <summary>The script was given fewer words than its header names (a module and script of different versions).</summary>
+        public const int Words = 13;
     }
 }

@@ -185,19 +185,7 @@ namespace UberspaceFlask.Core.Releases
             // However slow the link, a stream that still moves is not cut off: twenty minutes (pip included), and a
             // second per 100 KB.
             var timeout = TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(total / 100000.0);
-            var args = new List<ScriptArgument>
-            {
-                ScriptArgument.Of(plan.Root), Holder(), plan.ReleaseId, plan.CurrentId ?? "", plan.BreakLock ? "break" : "",
-                ScriptArgument.Of(manifest.Length), ScriptArgument.Of(keep.Length), ScriptArgument.Of(links.Length),
-                ScriptArgument.Content(plan.Info.Render()), spec.Python, plan.VenvKey, ScriptArgument.Of(spec.SystemSitePackages), plan.Requirements ?? "",
-                string.Join("\n", spec.SharedPaths),
-                ScriptArgument.Content(HostScript.Embedded("releases.uf_wsgi.py")), ScriptArgument.Content(HostScript.Embedded("releases.uf_gate.py")),
-                plan.Entry, spec.HealthPath, plan.SlotUwsgi,
-            };
-            args.AddRange(SlotArguments(plan));
-            args.Add(CommandWords.Encode(spec.ReleaseCommand));
-            args.Add(spec.ReleaseCommand == null ? ScriptArgument.Of("") : ScriptArgument.Content(HostScript.Embedded("releases.uf_run.py")));
-            args.AddRange(spec.PipArguments.Select(ScriptArgument.Pip));
+            var args = new StageWords(plan, Holder(), manifest.Length, keep.Length, links.Length).ToArgumentsWithPip();
             var r = shell.RunScript("releases/stage", args, timeout + TimeSpan.FromSeconds(spec.HealthTimeoutSeconds), payload: payload);
             var o = StageOutcome.ReadStage(r, plan, shell.Where);
             result.VenvReused = o.VenvReused;
@@ -224,32 +212,11 @@ namespace UberspaceFlask.Core.Releases
             if (r.ExitStatus != 0) throw r.Failure("ReleaseLockFailed", "Taking the publish lock", shell.Where);
         }
 
-        /// <summary>Gate 2's twelve parameters (start_slot in lib.sh): the slot's files as planned and what to wait for.</summary>
-        static IEnumerable<ScriptArgument> SlotArguments(PublishPlan plan)
-        {
-            var spec = plan.Spec;
-            string Content(FileChange f) => f.Kind == ChangeKind.Unchanged ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(f.Content));
-            return new[]
-            {
-                ScriptArgument.Of(PublishLayout.SlotService(spec.Name, plan.Slot)), ScriptArgument.Of(plan.SlotPort), ScriptArgument.Of(spec.HealthTimeoutSeconds),
-                ScriptArgument.Of(plan.SlotIni.Path), ScriptArgument.Base64(Content(plan.SlotIni), plan.SlotIni.Content.Length), plan.SlotIni.BackupPath ?? "",
-                ScriptArgument.Of(plan.SlotService.Path), ScriptArgument.Base64(Content(plan.SlotService), plan.SlotService.Content.Length), plan.SlotService.BackupPath ?? "",
-                plan.SlotService.Kind == ChangeKind.Unchanged ? "restart" : "update",
-                ScriptArgument.Of(plan.HealthUrlPath), ScriptArgument.Of(PublishLayout.SlotPidFile(plan.Root, plan.Slot)),
-            };
-        }
-
         /// <summary>Gate 2 alone (an undo: its release and venv are there already).</summary>
         static void StartSlot(HostShell shell, PublishPlan plan, PublishResult result, Progress at)
         {
             var spec = plan.Spec;
-            var args = SlotArguments(plan).ToList();
-            if (spec.ReleaseCommand != null)
-                args.AddRange(new[]
-                {
-                    CommandWords.Encode(spec.ReleaseCommand), ScriptArgument.Of(plan.Root), plan.ReleaseId, plan.VenvKey, plan.Entry,
-                    ScriptArgument.Content(HostScript.Embedded("releases.uf_run.py")),
-                });
+            var args = new SlotCommandWords(plan).ToArguments();
             // A release command has no time limit of its own beyond the one a publish gives it.
             var r = shell.RunScript("releases/slot", args, TimeSpan.FromSeconds(spec.HealthTimeoutSeconds + 60) + (spec.ReleaseCommand != null ? TimeSpan.FromMinutes(20) : TimeSpan.Zero));
             WarnBackups(shell, plan, r.ExitStatus);
@@ -306,15 +273,7 @@ namespace UberspaceFlask.Core.Releases
         {
             var spec = plan.Spec;
             string old = plan.OldSlotServiceIdle != null ? PublishLayout.SlotService(spec.Name, plan.LiveSlot) : "";
-            var idle = plan.OldSlotServiceIdle;
-            var r = shell.RunScript("releases/finish", new[]
-            {
-                ScriptArgument.Of(plan.Root), ScriptArgument.Content(plan.NewState.Render()), plan.ReleaseId, ScriptArgument.Content(plan.Info.With(ReleaseStatus.Good).Render()),
-                old, ScriptArgument.Of(spec.GraceSeconds), string.Join("\n", plan.Prune), string.Join("\n", plan.PruneVenvs),
-                idle?.Path ?? "", ScriptArgument.Content(idle?.Content ?? ""),
-                ScriptArgument.Script(HostScript.Get("releases/cleanup")), idle?.BackupPath ?? "",
-                PublishLock.ForCleanup(plan.ReleaseId, old, spec.GraceSeconds, DateTime.UtcNow),
-            });
+            var r = shell.RunScript("releases/finish", new FinishWords(plan, old, PublishLock.ForCleanup(plan.ReleaseId, old, spec.GraceSeconds, DateTime.UtcNow)).ToArguments());
             if (r.ExitStatus != 0) throw PublishErrors.RecordFailed(plan, shell.Where, PublishErrors.Died(r.ExitStatus), r.Raw.Stderr, old);
             if (old.Length > 0 || plan.Prune.Count > 0 || plan.PruneVenvs.Count > 0)
                 shell.Log.Verbose($"[{shell.Where}] the cleanup runs on: {(old.Length > 0 ? $"{old} stops after {spec.GraceSeconds} s, then " : "")}old releases are pruned; it holds the publish lock until it is done (see {plan.Root}/cleanup.log).");

@@ -8,7 +8,8 @@ uf_marker=$1
 shift
 
 # Ends the script with an exit status the module reads, by name; src/UberspaceFlask.Core/Host/ExitCodes.cs holds the
-# same table. take_lock returns the status for "locked" (3) rather than exiting.
+# same table (a test compares them). 'words': a script was given other words than its header names. take_lock
+# returns the status for "locked" (3) rather than exiting.
 uf_exit() {
 	case $1 in
 	locked) exit 3 ;;
@@ -21,6 +22,7 @@ uf_exit() {
 	no-uwsgi) exit 10 ;;
 	slot) exit 11 ;;
 	release-command) exit 12 ;;
+	words) exit 13 ;;
 	esac
 	exit 1
 }

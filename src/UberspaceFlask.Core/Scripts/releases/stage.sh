@@ -6,23 +6,32 @@
 # moves into place with one rename. Then, in the same round trip, its venv is made or reused and gate 1 runs: in
 # the venv, import the app and request the health path through a WSGI test client (no network, no service
 # touched); last, the uWSGI the plan chose for the slot must be there.
-# $1 the publish directory, $2 who holds the lock (one line), $3 the new release id, $4 the current release id
-# ('' for none), $5 'break' to take over the lock, $6 the manifest's length in bytes, $7 the length of the list of
-# files to take over from the current release (a relative path per line), $8 the length of the list of links (the
-# link's path and its target, a line each), $9 the release's info in base64, $10 the python, $11 the venv key,
-# $12 'yes' for --system-site-packages, $13 the requirements file relative to the release ('' for none), $14 the
-# shared directories, one per line, $15 the WSGI shim in base64, $16 the gate program in base64, $17 the entry
-# (module:attr or module:factory()), $18 the health path, $19 the uWSGI the slot runs, $20 to $31 gate 2's
-# parameters (start_slot in lib.sh), $32 the release command's words ('=' and a word per line, '' for none), $33
-# uf_run.py in base64, then pip's arguments. The release command runs after gate 1; gate 2 starts only when
-# everything before it passed.
+# words (StageWords in Releases/ScriptWords.cs): publish_dir holder id current break_lock manifest_bytes keep_bytes
+# links_bytes info python venv_key system_site requirements shared_dirs shim_content gate_content entry health uwsgi
+# slot_service slot_port slot_timeout slot_ini slot_ini_content slot_ini_backup service_ini service_ini_content
+# service_ini_backup service_mode health_path pidfile release_command runner; then pip's arguments.
+# publish_dir: the publish directory; holder: who holds the lock (one line); id, current: the new release and the
+# current one ('' for none); break_lock: 'break' to take over the lock; manifest_bytes, keep_bytes, links_bytes: the
+# lengths of the three lists on stdin (the manifest; files to take over from the current release, a relative path per
+# line; links, the path and its target a line each); info: the release's info in base64; python, venv_key,
+# system_site ('yes' for --system-site-packages), requirements (relative to the release, '' for none); shared_dirs:
+# one per line; shim_content, gate_content: the WSGI shim and gate 1's program in base64; entry (module:attr or
+# module:factory()), health: the health path; uwsgi: the one the slot runs; slot_service to pidfile: gate 2's
+# (start_slot in lib.sh); release_command: its words ('=' and a word per line, '' for none); runner: uf_run.py in
+# base64. The release command runs after gate 1; gate 2 starts only when everything before it passed.
 # stdin: the manifest, the two lists, then the archive.
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
-root=$(host_path "$1")
-id=$3
+[ "$#" -ge 33 ] || uf_exit words
+publish_dir=$1 holder=$2 id=$3 current=$4 break_lock=$5 manifest_bytes=$6 keep_bytes=$7 links_bytes=$8 info=$9
+python=${10} venv_key=${11} system_site=${12} requirements=${13} shared_dirs=${14} shim_content=${15} gate_content=${16}
+entry=${17} health=${18} uwsgi=${19} slot_service=${20} slot_port=${21} slot_timeout=${22} slot_ini=${23}
+slot_ini_content=${24} slot_ini_backup=${25} service_ini=${26} service_ini_content=${27} service_ini_backup=${28}
+service_mode=${29} health_path=${30} pidfile=${31} release_command=${32} runner=${33}
+shift 33
+root=$(host_path "$publish_dir")
 app_layout "$root"
 mkdir -p -- "$uf_releases" "$uf_meta" "$uf_venvs" "$uf_staging" || uf_exit failed
-take_lock "$root" "$2" "$5" || exit $?
+take_lock "$root" "$holder" "$break_lock" || exit $?
 # What a dropped connection left behind: the lock was free, so nobody is writing there.
 rm -rf -- "$uf_staging" || uf_exit failed
 stage="$uf_staging/$id"
@@ -55,23 +64,23 @@ failed() {
 }
 unpack() {
 	# head -c reads exactly so many bytes and no more: the archive that follows stays on stdin for tar.
-	head -c "$6" >"$manifest" && head -c "$7" >"$keep" && head -c "$8" >"$links" || return 1
-	if [ "$(wc -c <"$manifest")" -ne "$6" ] || [ "$(wc -c <"$keep")" -ne "$7" ] || [ "$(wc -c <"$links")" -ne "$8" ]; then
+	head -c "$manifest_bytes" >"$manifest" && head -c "$keep_bytes" >"$keep" && head -c "$links_bytes" >"$links" || return 1
+	if [ "$(wc -c <"$manifest")" -ne "$manifest_bytes" ] || [ "$(wc -c <"$keep")" -ne "$keep_bytes" ] || [ "$(wc -c <"$links")" -ne "$links_bytes" ]; then
 		echo "the stream ended early"
 		return 1
 	fi
-	if [ -n "$4" ]; then
+	if [ -n "$current" ]; then
 		while IFS= read -r file; do
 			[ -n "$file" ] || continue
 			mkdir -p -- "$(dirname -- "$stage/$file")" || return 1
-			ln -- "$uf_releases/$4/$file" "$stage/$file" 2>/dev/null || cp -p -- "$uf_releases/$4/$file" "$stage/$file" || return 1
+			ln -- "$uf_releases/$current/$file" "$stage/$file" 2>/dev/null || cp -p -- "$uf_releases/$current/$file" "$stage/$file" || return 1
 		done <"$keep"
 	fi
 	# -p: the archive's modes as they are (0755 or 0644), whatever the umask; the account owns what it unpacks.
 	tar -x -p --no-same-owner -f - -C "$stage"
 }
 section unpack
-if ! out=$(unpack "$@" 2>&1); then
+if ! out=$(unpack 2>&1); then
 	printf '%s\n' "$out"
 	failed "$out"
 fi
@@ -108,30 +117,19 @@ release="$uf_releases/$id"
 mv -- "$stage" "$release" || uf_exit failed
 # The host's own clock when the files are in place, so the client can tell the upload from the venv step and gate 1.
 read -r placed _ </proc/uptime 2>/dev/null || placed=
-venv="$uf_venvs/${11}"
+venv="$uf_venvs/$venv_key"
 shim=$uf_shim
 gate=$uf_gate
-write_file "$uf_meta/$id.info" "$9" '' || uf_exit failed
+write_file "$uf_meta/$id.info" "$info" '' || uf_exit failed
 # Shared directories outlive releases (uploads, a SQLite database): the release gets a link to each.
-printf '%s\n' "${14}" | while IFS= read -r dir; do
+printf '%s\n' "$shared_dirs" | while IFS= read -r dir; do
 	[ -n "$dir" ] || continue
 	mkdir -p -- "$uf_shared/$dir" "$(dirname -- "$release/$dir")" || uf_exit failed
 	rm -rf -- "${release:?}/$dir"
 	ln -s -- "$uf_shared/$dir" "$release/$dir" || uf_exit failed
 done || uf_exit failed
-write_file "$shim" "${15}" '' || uf_exit failed
-write_file "$gate" "${16}" '' || uf_exit failed
-python=${10}
-system_site=${12}
-requirements=${13}
-entry=${17}
-health=${18}
-uwsgi=${19}
-# Gate 2's parameters, kept apart: what follows them is pip's arguments.
-slot_service=${20} slot_port=${21} slot_timeout=${22} slot_ini=${23} slot_ini_content=${24} slot_ini_backup=${25}
-service_ini=${26} service_ini_content=${27} service_ini_backup=${28} service_mode=${29} health_path=${30} pidfile=${31}
-release_command=${32} runner=${33}
-shift 33
+write_file "$shim" "$shim_content" '' || uf_exit failed
+write_file "$gate" "$gate_content" '' || uf_exit failed
 section venv
 if venv_ready "$venv"; then
 	fact reused yes
