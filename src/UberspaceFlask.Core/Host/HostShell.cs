@@ -73,6 +73,11 @@ namespace UberspaceFlask.Core.Host
             var output = new ScriptOutput(r.Stdout, marker);
             if (output.Facts("host").TryGetValue("home", out var home) && home.StartsWith("/", StringComparison.Ordinal))
                 Transport.LearnHome(HostPaths.Normalize(home));
+            // A script that names its words refused the count it was given: this client and that script do not match.
+            if (r.ExitStatus == ExitCodes.Words)
+                throw new UberspaceException("ScriptWordsRefused", FailureKind.InvalidOperation,
+                    $"The host script {script.Name} refused the {list.Count} words it was given on {Where}, before it acted: the module's C# side and its " +
+                    "scripts are of different versions. Reinstall the module (Import-Module -Force in a fresh session).", script.Name);
             return new ScriptResult(display, r, output);
         }
 
