@@ -825,10 +825,8 @@ Describe 'The words of the long host scripts: one C# record each, and the script
         $text | Should -Match ([regex]::Escape("[ `"`$#`" $Check ] || uf_exit words"))
     }
     It 'a script given too few words exits with ExitCodes.Words before it acts' {
-        $lib = Get-Content (Join-Path $scripts 'lib.sh') -Raw
-        $body = Get-Content (Join-Path $scripts 'releases/finish.sh') -Raw
         $dir = Join-Path $TestDrive 'nothing-here'
-        & /bin/sh -c ($lib + "`n" + $body) sh MARK $dir 'c3RhdGU=' 'id' 2>$null | Out-Null
+        & /bin/sh -c (Get-CoreType HostScript)::Get('releases/finish').Text sh MARK $dir 'c3RhdGU=' 'id' 2>$null | Out-Null
         $LASTEXITCODE | Should -Be ((Get-CoreType ExitCodes)::Words)
         Test-Path $dir | Should -BeFalse
     }

@@ -1,50 +1,71 @@
 # What runs on a host is POSIX sh from src/UberspaceFlask.Core/Scripts: every file, and every script as it is sent
-# (lib.sh in front of it), must pass shellcheck with no finding at all, and user values only arrive as positional
-# parameters. shellcheck comes from Debian (tests/sandbox/install-deps.sh); its absence is a failure, not a skip.
+# (lib/proto.sh and the lib files it uses in front of it, as HostScript builds it), must pass shellcheck with no
+# finding at all, and user values only arrive as positional parameters. shellcheck comes from Debian
+# (tests/sandbox/install-deps.sh); without it every shellcheck test fails (the command is not found), none skips.
 BeforeDiscovery {
     $script:scriptDir = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts'
-    $script:scripts = Get-ChildItem $scriptDir -Recurse -Filter '*.sh' | Where-Object Name -ne 'lib.sh' | ForEach-Object {
-        @{ Name = [IO.Path]::GetRelativePath($scriptDir, $_.FullName); Path = $_.FullName }
+    $script:scripts = Get-ChildItem $scriptDir -Recurse -Filter '*.sh' | Where-Object { $_.Directory.Name -ne 'lib' } | ForEach-Object {
+        $rel = [IO.Path]::GetRelativePath($scriptDir, $_.FullName) -replace '\\', '/'
+        @{ Name = $rel; Path = $_.FullName; Script = $rel -replace '\.sh$', '' }
     }
+    $script:libs = Get-ChildItem (Join-Path $scriptDir 'lib') -Filter '*.sh' | ForEach-Object { @{ Name = "lib/$($_.Name)"; Path = $_.FullName } }
 }
 
 BeforeAll {
+    Import-Module $env:UF_MODULE_PATH -Force
+    Import-Module (Join-Path $PSScriptRoot 'CoreTypes.psm1') -Force
     $script:scriptDir = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts'
-    $script:lib = Join-Path $scriptDir 'lib.sh'
-    # Runs lib.sh, then $Body, with the arguments after it; returns stdout.
+    # Every lib file, proto first: what a test of lib functions runs in front of its body.
+    $script:allLibs = @(Join-Path $scriptDir 'lib/proto.sh') + @(Get-ChildItem (Join-Path $scriptDir 'lib') -Filter '*.sh' | Where-Object Name -ne 'proto.sh' | ForEach-Object FullName)
+    # Runs the lib files, then $Body, with the arguments after it; returns stdout.
     function Invoke-Lib([string] $Body, [string[]] $Arguments) {
-        $text = (Get-Content $lib -Raw) + "`n" + $Body
+        $text = (($allLibs | ForEach-Object { Get-Content $_ -Raw }) -join "`n") + "`n" + $Body
         (& /bin/sh -c $text sh MARK @Arguments) -join "`n"
     }
     function Invoke-ShellCheck([string] $Path) {
         $out = & shellcheck --shell=sh --severity=style --format=gcc $Path 2>&1
         [pscustomobject]@{ Exit = $LASTEXITCODE; Output = ($out -join "`n") }
     }
+    # The functions each lib file defines.
+    $script:defined = @{}
+    foreach ($f in Get-ChildItem (Join-Path $scriptDir 'lib') -Filter '*.sh') {
+        $defined[$f.BaseName] = @([regex]::Matches((Get-Content $f.FullName -Raw), '(?m)^([a-z_]+)\(\) \{') | ForEach-Object { $_.Groups[1].Value })
+    }
+    # The names of lib functions a text calls, its comments left out.
+    function Get-Called([string] $Text) {
+        $code = ($Text -split "`n" | Where-Object { $_ -notmatch '^\s*#' }) -join "`n"
+        @($defined.Values | ForEach-Object { $_ } | Where-Object { $code -match "(?<![A-Za-z0-9_])$_(?![A-Za-z0-9_])" })
+    }
 }
 
 Describe 'Host scripts' {
-    It 'shellcheck is installed' {
-        Get-Command shellcheck -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
-    }
-    It 'lib.sh passes shellcheck' {
-        $r = Invoke-ShellCheck $lib
+    It '<Name> passes shellcheck' -ForEach $libs {
+        $r = Invoke-ShellCheck $Path
         $r.Output | Should -BeNullOrEmpty
         $r.Exit | Should -Be 0
     }
-    It '<Name> passes shellcheck on its own and as sent (lib.sh in front)' -ForEach $scripts {
+    It '<Name> passes shellcheck on its own and as sent (its lib files in front)' -ForEach $scripts {
         $r = Invoke-ShellCheck $Path
         $r.Output | Should -BeNullOrEmpty
         $sent = Join-Path $TestDrive ($Name -replace '[\\/]', '-')
-        Set-Content -Path $sent -Value ((Get-Content $lib -Raw) + "`n" + (Get-Content $Path -Raw)) -NoNewline
+        Set-Content -Path $sent -Value ((Get-CoreType HostScript)::Get($Script).Text) -NoNewline
         $r = Invoke-ShellCheck $sent
         $r.Output | Should -BeNullOrEmpty
         $r.Exit | Should -Be 0
     }
-    It '<Name> names what it does and takes its values as positional parameters' -ForEach $scripts {
+    It '<Name> names itself in its header and is sent with the lib files it calls, no others, under 32 KB' -ForEach $scripts {
         $text = Get-Content $Path -Raw
         $text | Should -Match '^# shellcheck shell=sh'
-        # A header comment saying what the script is for and what its parameters are.
-        ($text -split "`n")[1] | Should -Match ('^# ' + [regex]::Escape(($Name -replace '\\', '/')) + ': ')
+        ($text -split "`n")[1] | Should -Match ('^# ' + [regex]::Escape($Name) + ': ')
+        $sent = (Get-CoreType HostScript)::Get($Script)
+        # Every lib function the script, or a lib file it is sent with, calls is defined in what is sent.
+        $sentDefined = @($sent.Libraries | ForEach-Object { $defined[$_] })
+        @(Get-Called $sent.Text | Where-Object { $_ -notin $sentDefined }) | Should -BeNullOrEmpty
+        # Each lib file it names in its "# uses:" line is called by it.
+        $declared = @([regex]::Match($text, '(?m)^# uses: (.*)$').Groups[1].Value -split ' ' | Where-Object { $_ -and $_ -ne '(proto' -and $_ -ne 'only)' })
+        $called = Get-Called $text
+        foreach ($lib in $declared) { "$lib used: $(@($defined[$lib] | Where-Object { $_ -in $called }).Count -gt 0)" | Should -Be "$lib used: True" }
+        [Text.Encoding]::UTF8.GetByteCount($sent.Text) | Should -BeLessThan 32KB
     }
     It 'shellcheck would catch an unquoted expansion of a value read from a host file' {
         $bad = Join-Path $TestDrive 'bad.sh'
@@ -53,9 +74,8 @@ Describe 'Host scripts' {
     }
 }
 
-Describe 'lib.sh reads processes from /proc' {
+Describe 'lib/proc.sh reads processes from /proc' {
     BeforeAll {
-        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
         # A process whose parent's command name is $ParentName: a copy of sh under that name starts `sleep` and
         # writes its pid into $Dir/app.pid, then waits. Returns the parent's process.
         function Start-Parent([string] $ParentName, [string] $Dir) {
@@ -101,13 +121,7 @@ Describe 'lib.sh reads processes from /proc' {
     }
 }
 
-Describe 'lib.sh: the one venv rule' {
-    BeforeAll {
-        $script:lib = Join-Path $PSScriptRoot '../src/UberspaceFlask.Core/Scripts/lib.sh'
-        function Invoke-Lib([string] $Body, [string[]] $Arguments) {
-            (& /bin/sh -c ((Get-Content $lib -Raw) + "`n" + $Body) sh MARK @Arguments) -join "`n"
-        }
-    }
+Describe 'lib/venv.sh: the one venv rule' {
     It 'the marker sits beside the venv, and a venv is ready only with its python and no marker (nor one inside, from earlier versions)' {
         $dir = Join-Path $TestDrive 'apps/venvs'
         New-Item -ItemType Directory (Join-Path $dir 'k1/bin') -Force | Out-Null
@@ -125,7 +139,7 @@ Describe 'lib.sh: the one venv rule' {
     }
 }
 
-Describe 'The publish lock on the host (lib.sh)' {
+Describe 'The publish lock on the host (lib/publish.sh)' {
     It 'is freed in one step: a look while the cleanup frees it never finds the folder without its holder and mark' {
         # rm -rf of the folder removed its files first: for a moment the lock looked held by nobody, and a publish or
         # an Undo that looked then was refused with PublishLocked (seen once in 30 steps of a soak).
@@ -188,11 +202,11 @@ Describe 'Names shared across the code' {
         # An id raised both ways has the host failure's category (HostShell's Failure: InvalidOperation) at its one site.
         @($sites | Where-Object { $_.Id -in $failures -and $_.Kind -ne 'InvalidOperation' } | ForEach-Object { "$($_.Id) ($($_.Kind))" }) | Should -BeNullOrEmpty
     }
-    It 'the exit codes of ExitCodes.cs are uf_exit''s in lib.sh, name for name' {
+    It 'the exit codes of ExitCodes.cs are uf_exit''s in lib/proto.sh, name for name' {
         $cs = ($code | Where-Object Name -eq 'ExitCodes.cs').Text
         $csCodes = @{}
         foreach ($m in [regex]::Matches($cs, 'public const int (\w+) = (\d+);')) { $csCodes[$m.Groups[1].Value.ToLowerInvariant()] = [int]$m.Groups[2].Value }
-        $sh = Get-Content (Join-Path $src 'UberspaceFlask.Core/Scripts/lib.sh') -Raw
+        $sh = Get-Content (Join-Path $src 'UberspaceFlask.Core/Scripts/lib/proto.sh') -Raw
         $body = [regex]::Match($sh, '(?s)uf_exit\(\) \{(.*?)\n\}').Groups[1].Value
         $shCodes = @{ failed = 1 } # uf_exit's fall-through: exit 1
         foreach ($m in [regex]::Matches($body, '\n\s*([a-z-]+)\) exit (\d+) ;;')) { $shCodes[($m.Groups[1].Value -replace '-', '')] = [int]$m.Groups[2].Value }

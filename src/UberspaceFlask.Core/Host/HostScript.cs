@@ -9,9 +9,10 @@ using System.Text;
 namespace UberspaceFlask.Core.Host
 {
     /// <summary>
-    /// A POSIX sh script from the Scripts folder (an embedded resource), with the common functions of lib.sh in
-    /// front. It runs as `sh -c SCRIPT NAME MARKER ARG...`: the script text is fixed, user values only ever arrive
-    /// as positional parameters, each one quoted as a single word by <see cref="ShellQuote"/>.
+    /// A POSIX sh script from the Scripts folder (an embedded resource), with the lib files it uses in front: lib/proto.sh
+    /// always, first, then those its "# uses:" line names and theirs in turn, each once. It runs as
+    /// `sh -c SCRIPT NAME MARKER ARG...`: the script text is fixed, user values only ever arrive as positional
+    /// parameters, each one quoted as a single word by <see cref="ShellQuote"/>.
     /// </summary>
     public sealed class HostScript
     {
@@ -21,10 +22,44 @@ namespace UberspaceFlask.Core.Host
 
         /// <summary>"supervisor/probe": the file Scripts/supervisor/probe.sh.</summary>
         public string Name { get; }
-        /// <summary>lib.sh followed by the script itself.</summary>
+        /// <summary>The lib files it uses, then the script itself.</summary>
         public string Text { get; }
+        /// <summary>The lib files in front of it, in the order sent ("proto" first).</summary>
+        public IReadOnlyList<string> Libraries { get; private set; }
 
-        public static HostScript Get(string name) => Loaded.GetOrAdd(name, n => new HostScript(n, Resource("lib") + "\n" + Resource(n)));
+        public static HostScript Get(string name) => Loaded.GetOrAdd(name, n =>
+        {
+            string own = Resource(n);
+            var libs = Uses(own);
+            return new HostScript(n, string.Join("\n", libs.Select(l => Resource("lib/" + l))) + "\n" + own) { Libraries = libs };
+        });
+
+        /// <summary>proto, then every lib file the text's "# uses:" line names, theirs after them, each once.</summary>
+        static List<string> Uses(string text)
+        {
+            var order = new List<string> { "proto" };
+            var pending = new Queue<string>(Declared(text));
+            while (pending.Count > 0)
+            {
+                string lib = pending.Dequeue();
+                if (order.Contains(lib)) continue;
+                order.Add(lib);
+                foreach (var next in Declared(Resource("lib/" + lib))) pending.Enqueue(next);
+            }
+            return order;
+        }
+
+        static IEnumerable<string> Declared(string text)
+        {
+            foreach (var line in text.Split('\n'))
+            {
+                if (!line.StartsWith("# uses: ", StringComparison.Ordinal)) continue;
+                return line.Substring(8).Trim() == "(proto only)"
+                    ? new string[0]
+                    : line.Substring(8).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            }
+            return new string[0];
+        }
 
         static string Resource(string name) => Embedded(name.Replace('/', '.') + ".sh");
 
@@ -75,7 +110,7 @@ namespace UberspaceFlask.Core.Host
             return new ScriptArgument(Convert.ToBase64String(bytes), $"<{bytes.Length} bytes>");
         }
 
-        /// <summary>Another host script's text (lib.sh in front), for a script that starts it detached; shown by its name.</summary>
+        /// <summary>Another host script's text (its lib files in front), for a script that starts it detached; shown by its name.</summary>
         public static ScriptArgument Script(HostScript script) => new ScriptArgument(script.Text, $"<{script.Name}.sh>");
 
         /// <summary>Bytes already in base64, shown only by their size.</summary>

@@ -3,6 +3,7 @@
 # $1 the app directory as given, $2 the venv's directory name, $3 the python to use ('' for the newest python3.X),
 # $4 the entry module, $5 uwsgi.ini's name, $6... the files it would write, relative to the app directory.
 # What New-UwsgiConfig needs comes along, for New-FlaskApp to hand on when it changes nothing.
+# uses: files venv uwsgi
 app=$(host_path "$1")
 venv_name=$2
 python=$3

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # apps/remove-probe.sh: whether a directory is an app this module made, and which services run it.
 # $1 the app directory as given, $2 the venv's directory name, $3 uwsgi.ini's name.
+# uses: supervisor
 app=$(host_path "$1")
 report_host
 fact app "$app"

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # apps/write.sh: New-FlaskApp's files.
 # $1 the app directory (absolute), then per file: its path, its content in base64, where to keep the old content ('').
+# uses: files
 app=$1
 shift
 mkdir -p -- "$app" "$app/templates" "$app/static" || exit 1

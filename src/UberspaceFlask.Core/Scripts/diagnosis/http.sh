@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # diagnosis/http.sh: the HTTP status of each URL, fetched on the host itself through the frontend.
 # $1 the service whose log to show ('' for none), then the URLs.
+# uses: web
 service=$1
 shift
 section http

@@ -4,6 +4,7 @@
 # the same round trip.
 # $1 the publish directory (~/apps/NAME), $2 the app's name (its slots are NAME-a and NAME-b), $3... diagnose_guide's
 # parameters (lib.sh).
+# uses: files proc publish diagnosis
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 name=$2

@@ -3,6 +3,7 @@
 # supervisord does not start it after a reboot), marks the release failed, drops the staging directory and frees the
 # lock. $1 the publish directory, $2 the release id ('' for none), $3 the slot's service ('' for none), $4 the
 # release's info in base64 ('' to leave it), $5 the slot's service ini ('' for none), $6 its idle content in base64.
+# uses: files publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 app_layout "$(host_path "$1")"
 if [ -n "$3" ]; then

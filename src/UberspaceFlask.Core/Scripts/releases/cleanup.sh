@@ -5,6 +5,7 @@
 # $1 the publish directory (absolute), $2 the old slot's service ('' for none), $3 seconds to wait before stopping
 # it, $4 releases to prune, one id per line, $5 venv keys to remove, one per line, $6 the old slot's service ini
 # path, $7 its idle content (autostart=false) in base64, $8 where to keep its old content ('' for nowhere).
+# uses: files publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 app_layout "$1"
 section cleanup

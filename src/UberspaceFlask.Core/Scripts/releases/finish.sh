@@ -9,6 +9,7 @@
 # old_ini: the old slot's service ini, old_ini_content its idle content (autostart=false) in base64, old_ini_backup
 # where to keep its old content ('' for nowhere); cleanup_script: releases/cleanup.sh as sent (lib.sh in front);
 # cleanup_holder: the cleanup's holder line for the lock (PublishLock's).
+# uses: files publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 [ "$#" -eq 13 ] || uf_exit words
 publish_dir=$1 state=$2 id=$3 info=$4 old_service=$5 grace=$6 prune=$7 prune_venvs=$8 old_ini=$9 old_ini_content=${10}

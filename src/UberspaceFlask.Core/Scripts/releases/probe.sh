@@ -5,6 +5,7 @@
 # for the release records alone (state, lock, releases, venvs: what Get-/Remove-FlaskRelease read), '' for all, $6
 # 'ask' to ask supervisorctl about the slots. Without it each slot's uWSGI master reports for itself (show_master_of)
 # with the listening sockets, and the module asks again when that does not tell enough.
+# uses: files proc venv publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 name=$2

@@ -4,6 +4,7 @@
 # arrives only in the environment variable UF_INPUT, never as an argument: every account on a host can read argument
 # lists. Lists names with the SHA-256 of each value, never a value.
 # $1 the publish directory, $2 set, remove or list, $3 the name (validated: letters, digits, '_').
+# uses: publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 root=$(host_path "$1")
 app_layout "$root"

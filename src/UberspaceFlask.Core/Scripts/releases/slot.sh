@@ -5,6 +5,7 @@
 # publish_dir id venv_key entry runner
 # The first twelve are gate 2's (start_slot in lib.sh). When release_command (its words, '=' and a word per line) is
 # not '', it runs first, in release id of publish_dir with its venv and entry, through runner (uf_run.py in base64).
+# uses: files supervisor publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 [ "$#" -eq 18 ] || uf_exit words
 slot_service=$1 slot_port=$2 slot_timeout=$3 slot_ini=$4 slot_ini_content=$5 slot_ini_backup=$6 service_ini=$7

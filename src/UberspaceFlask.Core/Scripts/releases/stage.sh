@@ -20,6 +20,7 @@
 # (start_slot in lib.sh); release_command: its words ('=' and a word per line, '' for none); runner: uf_run.py in
 # base64. The release command runs after gate 1; gate 2 starts only when everything before it passed.
 # stdin: the manifest, the two lists, then the archive.
+# uses: files supervisor venv publish
 # shellcheck disable=SC2154 # the uf_ layout variables: lib.sh's app_layout sets them (checked as sent, too)
 [ "$#" -ge 33 ] || uf_exit words
 publish_dir=$1 holder=$2 id=$3 current=$4 break_lock=$5 manifest_bytes=$6 keep_bytes=$7 links_bytes=$8 info=$9

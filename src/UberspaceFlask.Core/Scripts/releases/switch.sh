@@ -4,6 +4,7 @@
 # frontend request of the health path ('' to skip it): a URL, or "HOST URL" (frontend_reach), $4 the service of the
 # slot on that port, which should be the one to answer (its X-UberspaceFlask-Slot header).
 # Without a URL to request, or when the change failed, the list alone follows.
+# uses: proc web
 if ! run_backend_change set "$1" --http --port "$2" || [ -z "$3" ]; then
 	show_backends
 	exit 0

@@ -2,6 +2,7 @@
 # services/act.sh: a lifecycle action on one service.
 # $1 start, restart, stop or remove; $2 the service name; $3 the port to wait on ('' for RUNNING);
 # $4 how long to wait (seconds); $5 the ini to delete (remove only).
+# uses: supervisor
 name=$2
 case $1 in
 start | restart)

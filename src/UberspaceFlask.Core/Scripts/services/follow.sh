@@ -3,6 +3,7 @@
 # (stderr) in the section "log". $1 the program, $2 stdout, stderr or both, $3 'follow' to go on with new lines until
 # stopped (supervisorctl tail -f; stopping the command stops them), else $4 bytes from the end of each.
 # supervisorctl is Python: unbuffered, so a followed line arrives when it is written; sed -u passes it on at once.
+# uses: supervisor
 show_supervisor_status "$1"
 section log
 for stream in stdout stderr; do

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # services/probe.sh: one service's state, its ini and its app's uwsgi.ini, before a lifecycle action (Start and
 # Restart wait on the port uwsgi.ini names, so they need no second round trip). $1 the service name.
+# uses: files supervisor
 report_host
 show_supervisor_status "$1"
 ini="$HOME/etc/services.d/$1.ini"

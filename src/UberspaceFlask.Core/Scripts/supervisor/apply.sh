@@ -4,6 +4,7 @@
 # configuration itself (a separate `reread` would only start Python once more), then adds, changes or removes NAME.
 # $2 the service name, $3 the port to wait on ('' to wait for RUNNING), $4 how long to wait (seconds),
 # $5 the ini's path, $6 its content in base64, $7 where to keep the old content ('').
+# uses: files supervisor
 action=$1
 name=$2
 port=$3

@@ -2,6 +2,7 @@
 # supervisor/probe.sh: what Register-SupervisorService needs to know before it plans, in one round trip.
 # $1 the service name, $2 the app directory as given, $3 the venv's directory name, $4 uwsgi.ini's name,
 # $5 'ask' to ask supervisorctl even when uWSGI's master answers for itself.
+# uses: files proc
 name=$1
 app=$(host_path "$2")
 venv_name=$3
