@@ -22,14 +22,27 @@ function Start-RequestLoop {
     $loopScript = "$codes.sh"
     Set-Content $loopScript "while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 '$Url' >> '$codes'; sleep 0.02; done"
     $p = Start-Process bash -PassThru -ArgumentList $loopScript
-    Start-Sleep -Milliseconds 300
-    [pscustomobject]@{ Process = $p; Codes = $codes; Stop = $stop }
+    $loop = [pscustomobject]@{ Process = $p; Codes = $codes; Stop = $stop }
+    # Running once it has its first answer: what the test does next is then seen from before it began.
+    Wait-LoopCodes $loop 1
+    $loop
+}
+
+function Wait-LoopCodes($Loop, [int] $Count) {
+    <# Until the loop has written at least Count codes (10 s at most). #>
+    $deadline = (Get-Date).AddSeconds(10)
+    while ((Get-Date) -lt $deadline) {
+        if ((Test-Path $Loop.Codes) -and @(Get-Content $Loop.Codes).Count -ge $Count) { return }
+        Start-Sleep -Milliseconds 10
+    }
 }
 
 function Stop-RequestLoop {
     <# Stops the loop and returns every status code it saw, in order. #>
     param([Parameter(Mandatory)] $Loop)
-    Start-Sleep -Milliseconds 300
+    # A few answers more after what the test did, so that its end is seen too.
+    $seen = if (Test-Path $Loop.Codes) { @(Get-Content $Loop.Codes).Count } else { 0 }
+    Wait-LoopCodes $Loop ($seen + 3)
     New-Item $Loop.Stop | Out-Null
     $Loop.Process.WaitForExit(10000) | Out-Null
     @(Get-Content $Loop.Codes)

@@ -83,7 +83,7 @@ Describe 'The guide, piped through a session' -Tag Integration {
         $ps.Stop()   # what Ctrl+C does to the running pipeline
         $async.IsCompleted | Should -BeTrue
         $ps.Dispose()
-        Start-Sleep -Seconds 1
+        Wait-ProcessGone 'sleep 130'
         (& pgrep -u isabell -f 'sleep 130') | Should -BeNullOrEmpty
         Test-Path /home/isabell/after-ctrl-c | Should -BeFalse
         (Invoke-UberspaceCommand -Session $s -Command 'echo usable').Stdout.Trim() | Should -Be 'usable'
@@ -135,7 +135,7 @@ Describe 'The guide, piped through a session' -Tag Integration {
     It 'stops the remote command on a timeout instead of leaving it running' {
         { Invoke-UberspaceCommand -Session $s -Command 'sleep 120; touch ~/late' -TimeoutSeconds 2 -ErrorAction Stop } |
             Should -Throw -ErrorId 'CommandTimeout,UberspaceFlask.Commands.InvokeUberspaceCommandCommand'
-        Start-Sleep -Seconds 1
+        Wait-ProcessGone 'sleep 120'
         (& pgrep -u isabell -f 'sleep 120') | Should -BeNullOrEmpty
         Test-Path /home/isabell/late | Should -BeFalse
         # and the session is still usable
@@ -327,7 +327,7 @@ Describe 'A connection killed in the middle of a deploy' -Tag Integration {
             New-FlaskApp -Name cutoff -Session $s -Package @() -SystemSitePackages -ErrorAction Stop | Out-Null
         } catch { $script:err = $_ }
         $script:killerSaid = $killer | Wait-Job -Timeout 60 | Receive-Job
-        Start-Sleep -Seconds 3   # the host's watcher stops the orphaned command
+        Wait-ProcessGone '^[^ ]*python[^ ]* -m venv --clear'   # the host's watcher stops the orphaned command
         $script:sessionAfter = $s
     }
     It 'was really cut off during the venv step' { $killerSaid | Should -Be 'killed' }

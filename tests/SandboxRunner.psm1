@@ -121,4 +121,12 @@ function Get-SandboxPage {
     [pscustomobject]@{ StatusCode = [int]$r.StatusCode; Content = [string]$r.Content; Url = $url }
 }
 
-Export-ModuleMember -Function Get-SandboxRoot, Get-SandboxFrontendUrl, Initialize-SandboxRunner, Invoke-AsAccount, Invoke-AsAccountNative, Get-SandboxPage
+function Wait-ProcessGone {
+    <# Until no process of the account matches Pattern (pgrep -f), at most TimeoutSeconds: a poll where a test waits for
+       the host to stop something, instead of a fixed sleep. The caller asserts afterwards. #>
+    param([Parameter(Mandatory)] [string] $Pattern, [string] $User = 'isabell', [int] $TimeoutSeconds = 10)
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((& pgrep -u $User -f $Pattern) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+}
+
+Export-ModuleMember -Function Get-SandboxRoot, Get-SandboxFrontendUrl, Initialize-SandboxRunner, Invoke-AsAccount, Invoke-AsAccountNative, Get-SandboxPage, Wait-ProcessGone

@@ -62,7 +62,7 @@ namespace UberspaceFlask.Core.Releases
                 if (st.Current == null) continue;
                 var app = new FlaskAppEntry
                 {
-                    Name = name, Kind = "Published", AppPath = HostPaths.Combine(home, "apps/" + name + "/releases/" + st.Current),
+                    Name = name, Kind = "Published", AppPath = new PublishDirectory(HostPaths.Combine(home, "apps/" + name)).Release(st.Current),
                     ReleaseId = st.Current, Slot = st.Slot, Port = st.PortOf(st.Slot), Service = PublishLayout.SlotService(name, st.Slot ?? "a"),
                     HealthPath = st.HealthPath ?? "/",
                 };

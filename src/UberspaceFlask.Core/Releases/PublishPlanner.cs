@@ -174,13 +174,13 @@ namespace UberspaceFlask.Core.Releases
             plan.VenvReused = facts.Venvs.Contains(plan.VenvKey);
             PlanSlotAndState(plan, facts, port, alt, project.RequirementsBytes, hostFrontendUrl);
 
-            string where = facts.Root ?? spec.Root;
+            var where = new PublishDirectory(facts.Root ?? spec.Root);
             long bytes = plan.Upload.Sum(f => f.Size);
-            plan.Changes.Add(new Change("Upload files", $"release {plan.ReleaseId} in {where}/releases: {plan.Added} added, {plan.Upload.Count - plan.Added} changed, {plan.Removed.Count} removed ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes), {plan.Link.Count} unchanged" +
+            plan.Changes.Add(new Change("Upload files", $"release {plan.ReleaseId} in {where.Releases}: {plan.Added} added, {plan.Upload.Count - plan.Added} changed, {plan.Removed.Count} removed ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes), {plan.Link.Count} unchanged" +
                 Names(" added or changed: ", plan.Upload.Select(f => f.RelativePath)) + Names("; removed: ", plan.Removed)));
             plan.Changes.Add(plan.VenvReused
-                ? new Change("Reuse venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion})")
-                : new Change("Build venv", $"{where}/venvs/{plan.VenvKey} (python {facts.PythonVersion}{(project.Requirements != null ? ", pip install -r " + project.Requirements : "")})"));
+                ? new Change("Reuse venv", $"{where.Venv(plan.VenvKey)} (python {facts.PythonVersion})")
+                : new Change("Build venv", $"{where.Venv(plan.VenvKey)} (python {facts.PythonVersion}{(project.Requirements != null ? ", pip install -r " + project.Requirements : "")})"));
             AddSlotChanges(plan, spec);
             return plan;
         }
@@ -325,15 +325,16 @@ namespace UberspaceFlask.Core.Releases
             var spec = plan.Spec;
             string root = facts.Root ?? throw new UberspaceException("ReleaseProbeFailed", FailureKind.InvalidOperation, $"The probe on {facts.Where} did not say where the publish directory is.", spec.Name);
             string home = facts.Home ?? HostPaths.Parent(HostPaths.Parent(root)); // root is ~/apps/NAME
-            string venv = root + "/venvs/" + plan.VenvKey;
+            var dir = new PublishDirectory(root);
+            string venv = dir.Venv(plan.VenvKey);
             bool venvUwsgi = plan.VenvReused ? facts.VenvsWithUwsgi.Contains(plan.VenvKey) : NamesUwsgi(requirements) || string.IsNullOrEmpty(facts.SystemUwsgi);
             var (uwsgi, plugins) = UwsgiIni.Choose(spec.UwsgiPath == null ? null : facts.ExplicitUwsgi, facts.ExplicitUwsgiRuns, venv,
                 venvUwsgi ? venv + "/bin/uwsgi" : null, facts.SystemUwsgi, spec.Plugins, facts.Where, "Add uwsgi to the requirements or give -UwsgiPath.");
             plan.SlotUwsgi = uwsgi;
             plan.SlotPlugins = plugins;
 
-            string slotIni = UwsgiIni.RenderSlot(spec.Name, plan.Slot, plan.ReleaseId, root, venv, plan.Entry, spec.WebPath, plan.SlotPort, spec.Processes, spec.Threads, plugins, spec.HealthPath);
-            plan.SlotIni = new FileChange(root + "/" + PublishLayout.SlotIniName(plan.Slot), slotIni, Earlier(facts.SlotInis, plan.Slot), spec.Force);
+            string slotIni = UwsgiIni.RenderSlot(spec.Name, plan.Slot, plan.ReleaseId, dir, venv, plan.Entry, spec.WebPath, plan.SlotPort, spec.Processes, spec.Threads, plugins, spec.HealthPath);
+            plan.SlotIni = new FileChange(dir.SlotIni(plan.Slot), slotIni, Earlier(facts.SlotInis, plan.Slot), spec.Force);
             string service = PublishLayout.SlotService(spec.Name, plan.Slot);
             string servicePath = ServiceIni.PathFor(home, service);
             plan.SlotService = new FileChange(servicePath, SlotService(home, root, service, plan.Slot, uwsgi, true), Earlier(facts.SlotServices, plan.Slot), spec.Force);
@@ -392,8 +393,9 @@ namespace UberspaceFlask.Core.Releases
                 plan.Changes.AddRange(FileChange.Changes(new[] { plan.OldSlotServiceIdle }));
             if (plan.LiveSlot != null)
                 plan.Changes.Add(new Change("Stop slot", $"{PublishLayout.SlotService(spec.Name, plan.LiveSlot)} on port {plan.LivePort} (release {plan.CurrentId}), {spec.GraceSeconds} s after the switch"));
-            foreach (var id in plan.Prune) plan.Changes.Add(new Change("Remove release", $"{plan.Facts.Root ?? spec.Root}/releases/{id}"));
-            foreach (var v in plan.PruneVenvs) plan.Changes.Add(new Change("Remove venv", $"{plan.Facts.Root ?? spec.Root}/venvs/{v}"));
+            var dir = new PublishDirectory(plan.Facts.Root ?? spec.Root);
+            foreach (var id in plan.Prune) plan.Changes.Add(new Change("Remove release", dir.Release(id)));
+            foreach (var v in plan.PruneVenvs) plan.Changes.Add(new Change("Remove venv", dir.Venv(v)));
         }
 
         static string Names(string prefix, IEnumerable<string> names)

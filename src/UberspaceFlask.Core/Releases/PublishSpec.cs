@@ -6,15 +6,36 @@ using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Core.Releases
 {
+    /// <summary>
+    /// The one C# owner of an app's publish directory (~/apps/NAME) and every path in it; lib/publish.sh's app_layout is
+    /// its sh side, with the same names. Root is as the host showed it (absolute) or as given (~/apps/NAME).
+    /// </summary>
+    public sealed class PublishDirectory
+    {
+        public PublishDirectory(string root) { Root = root; }
+        public static PublishDirectory For(string name) => new PublishDirectory(PublishLayout.RootFor(name));
+
+        public string Root { get; }
+        public string Releases => Root + "/releases";
+        public string Release(string id) => Releases + "/" + id;
+        public string Venvs => Root + "/venvs";
+        public string Venv(string key) => Venvs + "/" + key;
+        public string Meta => Root + "/meta";
+        public string Secrets => Root + "/secrets";
+        /// <summary>The WSGI entry every release's slot loads (uf_wsgi.py).</summary>
+        public string Shim => Root + "/uf_wsgi.py";
+        public string SlotIni(string slot) => Root + "/" + PublishLayout.SlotIniName(slot);
+        public string SlotPidFile(string slot) => Root + "/slot-" + slot + ".pid";
+    }
+
     /// <summary>Where an app's releases live on a host, and the names of its two slots.</summary>
     public static class PublishLayout
     {
         public static string RootFor(string name) => "~/apps/" + name;
         public static string SlotService(string name, string slot) => name + "-" + slot;
         public static string Other(string slot) => slot == "a" ? "b" : "a";
-        /// <summary>The slot's uwsgi ini in the publish directory (its pidfile beside it: see slot-uwsgi.ini.liquid).</summary>
+        /// <summary>The slot's uwsgi ini's name in the publish directory (its pidfile beside it: see slot-uwsgi.ini.liquid).</summary>
         public static string SlotIniName(string slot) => "slot-" + slot + ".ini";
-        public static string SlotPidFile(string root, string slot) => root + "/slot-" + slot + ".pid";
 
         /// <summary>The one error for a publish lock another holds, whoever finds it (plan, publish, undo, prune).</summary>
         public static UberspaceException Locked(string name, string where, string holder) =>

@@ -41,8 +41,9 @@ namespace UberspaceFlask.Core.Releases
                 plan.Venvs = venvs;
             }
             string root = facts.Root ?? PublishLayout.RootFor(name);
-            foreach (var id in plan.Releases) plan.Changes.Add(new Change("Remove release", $"{root}/releases/{id}"));
-            foreach (var v in plan.Venvs) plan.Changes.Add(new Change("Remove venv", $"{root}/venvs/{v}"));
+            var dir = new PublishDirectory(root);
+            foreach (var id in plan.Releases) plan.Changes.Add(new Change("Remove release", dir.Release(id)));
+            foreach (var v in plan.Venvs) plan.Changes.Add(new Change("Remove venv", dir.Venv(v)));
             return plan;
         }
 

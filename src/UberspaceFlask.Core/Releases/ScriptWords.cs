@@ -42,7 +42,7 @@ namespace UberspaceFlask.Core.Releases
             yield return ("service_ini_backup", p.SlotService.BackupPath ?? "");
             yield return ("service_mode", p.SlotService.Kind == ChangeKind.Unchanged ? "restart" : "update");
             yield return ("health_path", ScriptArgument.Of(p.HealthUrlPath));
-            yield return ("pidfile", ScriptArgument.Of(PublishLayout.SlotPidFile(p.Root, p.Slot)));
+            yield return ("pidfile", ScriptArgument.Of(new PublishDirectory(p.Root).SlotPidFile(p.Slot)));
         }
     }
 

@@ -49,14 +49,14 @@ namespace UberspaceFlask.Core.Uwsgi
         /// A published app's slot: the release, its venv and the WSGI shim that reads the secrets, on the slot's port,
         /// with its pidfile beside the slot's ini in the publish directory.
         /// </summary>
-        public static string RenderSlot(string name, string slot, string releaseId, string root, string venvPath, string entry,
+        public static string RenderSlot(string name, string slot, string releaseId, Releases.PublishDirectory dir, string venvPath, string entry,
             string mountPath, int port, int processes, int threads, IEnumerable<string> plugins, string healthPath)
         {
             var model = new Dictionary<string, object>
             {
                 ["name"] = name, ["slot"] = slot, ["release_id"] = releaseId,
-                ["root"] = root, ["release_path"] = root + "/releases/" + releaseId, ["venv_path"] = venvPath,
-                ["entry"] = entry, ["secrets_path"] = root + "/secrets", ["shim_path"] = root + "/uf_wsgi.py",
+                ["pidfile"] = dir.SlotPidFile(slot), ["release_path"] = dir.Release(releaseId), ["venv_path"] = venvPath,
+                ["entry"] = entry, ["secrets_path"] = dir.Secrets, ["shim_path"] = dir.Shim,
                 ["mount_path"] = mountPath, ["processes"] = processes, ["threads"] = threads,
                 ["port"] = port, ["plugins"] = string.Join(",", plugins),
                 ["service"] = Releases.PublishLayout.SlotService(name, slot), ["health_path"] = healthPath,
