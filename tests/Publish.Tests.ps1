@@ -207,6 +207,8 @@ while [ ! -e '$stop' ]; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5
         $after.LivePort | Should -Be $after.BackendPort
         $after.LockHeld | Should -BeFalse
         (Get-State | ConvertFrom-StringData).previous | Should -Be $before.previous
+        # The live slot starts again after a reboot: its ini is not the idle one the first Undo's cleanup wrote over it.
+        (Invoke-AsAccountNative -Command "cat ~/etc/services.d/shop-$($second.LiveSlot).ini").Text | Should -Not -Match '(?m)^autostart=false$'
     }
 
     It 'secrets reach the app byte for byte, and never appear in a file, -Verbose or an argument list' {

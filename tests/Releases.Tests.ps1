@@ -425,6 +425,8 @@ Describe 'Undo-FlaskDeployment''s plan' {
         $plan.ReleaseId | Should -Be $id1
         $plan.Slot | Should -Be 'a'
         $plan.Upload.Count | Should -Be 0
+        $plan.StagesFiles | Should -BeFalse
+        "$($plan.LiveOutcome)" | Should -Be 'Restored'
         $plan.Changes.Action | Should -Be @('Create file', 'Create file', 'Start slot', 'Run', 'Create file', 'Stop slot')
     }
     It '<Case>: <Id>' -ForEach @(
@@ -535,7 +537,9 @@ Describe 'Running a published app day to day, decided without a host' {
         $facts = New-Facts -State $liveState -Infos @((Info $id1), (Info $id2 -Venv 'v2')) -Venvs "v1`nv2" @serving
         $plan = (Get-CoreType PublishPlanner)::PlanRestart((New-Spec), $facts, $false)
         $plan.Unchanged | Should -BeFalse
-        $plan.IsRestart | Should -BeTrue
+        "$($plan.LiveOutcome)" | Should -Be 'Restarted'
+        $plan.StagesFiles | Should -BeFalse   # gate 2 alone: the release and its venv are there
+        $plan.MarksFailure | Should -BeFalse  # a restart that fails leaves the live release good
         $plan.ReleaseId | Should -Be $id2
         $plan.VenvKey | Should -Be 'v2'
         $plan.Slot | Should -Be 'a'
@@ -829,5 +833,23 @@ Describe 'The words of the long host scripts: one C# record each, and the script
         & /bin/sh -c (Get-CoreType HostScript)::Get('releases/finish').Text sh MARK $dir 'c3RhdGU=' 'id' 2>$null | Out-Null
         $LASTEXITCODE | Should -Be ((Get-CoreType ExitCodes)::Words)
         Test-Path $dir | Should -BeFalse
+    }
+}
+
+Describe 'A plan made while the last cleanup still runs' {
+    It 'rewrites the new slot''s service ini even when it looked as planned: the cleanup is about to turn it idle' {
+        $snap = New-Snapshot @{ 'app.py' = $sha1 }
+        $snap = (Get-CoreType ProjectSnapshot)::new($snap.Files, 'shop:create_app()', $null, $null)
+        # The slot's service ini on the host exactly as the plan renders it: unchanged, so normally not written again.
+        $planned = (Get-CoreType PublishPlanner)::Plan((New-Spec -Port 10500), (New-Facts), $snap, $now, $false, $N).SlotService.Content
+        $mode = {
+            param($Lock)
+            $plan = (Get-CoreType PublishPlanner)::Plan((New-Spec -Port 10500), (New-Facts -Lock $Lock -SlotFiles @{ 'slot-service:a' = $planned }), $snap, $now, $false, $N)
+            $words = (Get-CoreType StageWords)::new($plan, 'holder', 1, 2, 3)
+            $i = [array]::IndexOf(@($words.Names), 'service_mode')
+            "$($plan.SlotService.Kind) $($plan.RewriteSlotService) $(@($words.ToArguments())[$i].Value)"
+        }
+        & $mode '' | Should -Be 'Unchanged False restart'
+        & $mode "cleanup`nthe cleanup after release X (stopping shop-a after 1 s, then pruning), since 2026-11-25T11:00:00Z" | Should -Be 'Unchanged True update'
     }
 }

@@ -10,98 +10,6 @@ using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Core.Releases
 {
-    /// <summary>The local side of a publish: the project's files, its entry and its requirements' bytes.</summary>
-    public sealed class ProjectSnapshot
-    {
-        public ProjectSnapshot(List<ProjectFile> files, string entry, string requirements, byte[] requirementsBytes)
-        {
-            Files = files; Entry = entry; Requirements = requirements; RequirementsBytes = requirementsBytes ?? new byte[0];
-        }
-        public List<ProjectFile> Files { get; }
-        public string Entry { get; }
-        /// <summary>Relative path of the requirements file; null for none.</summary>
-        public string Requirements { get; }
-        public byte[] RequirementsBytes { get; }
-
-        public static ProjectSnapshot Read(PublishSpec spec)
-        {
-            var files = ProjectFiles.Read(spec.ProjectPath, spec.SharedPaths);
-            string entry = spec.Entry ?? EntryPoint.Detect(spec.ProjectPath, files);
-            string requirements = spec.Requirements;
-            if (requirements == null && files.Any(f => f.RelativePath == "requirements.txt")) requirements = "requirements.txt";
-            byte[] bytes = null;
-            if (requirements != null)
-            {
-                var file = files.FirstOrDefault(f => f.RelativePath == requirements);
-                if (file == null)
-                    throw new UberspaceException("RequirementsNotFound", FailureKind.ObjectNotFound,
-                        $"The requirements file '{requirements}' is not among the project's files (is it missing or ignored?).", requirements);
-                bytes = System.IO.File.ReadAllBytes(file.FullPath);
-            }
-            return new ProjectSnapshot(files, entry, requirements, bytes);
-        }
-    }
-
-    public enum PublishOutcome { Deployed, Unchanged, Failed, RolledBack, Restored, Restarted }
-
-    /// <summary>What a publish (or an undo) will do on one host: data, computed without a host.</summary>
-    public sealed class PublishPlan
-    {
-        public PublishSpec Spec { get; set; }
-        public PublishFacts Facts { get; set; }
-        public bool Unchanged { get; set; }
-        /// <summary>An undo: an existing release goes live again; nothing is uploaded and no venv is built.</summary>
-        public bool IsUndo { get; set; }
-        /// <summary>A restart: the live release again, on the idle slot, through the same gate and switch.</summary>
-        public bool IsRestart { get; set; }
-        public string ReleaseId { get; set; }
-        public ReleaseInfo Info { get; set; }
-        /// <summary>The release serving now (null on the first publish).</summary>
-        public string CurrentId { get; set; }
-        public string Entry { get; set; }
-        public string Manifest { get; set; }
-        /// <summary>The release's symbolic links (<see cref="ReleaseManifest.RenderLinks"/>); they travel every time.</summary>
-        public string Links { get; set; } = "";
-        public string Requirements { get; set; }
-        /// <summary>What travels in the archive: new and changed files, and every symbolic link.</summary>
-        public List<ProjectFile> Upload { get; set; } = new List<ProjectFile>();
-        /// <summary>Files the same as in the current release (content and executable bit): hard-linked on the host.</summary>
-        public List<string> Link { get; set; } = new List<string>();
-        public List<string> Removed { get; set; } = new List<string>();
-        public int Added { get; set; }
-        public string VenvKey { get; set; }
-        public bool VenvReused { get; set; }
-        public string Slot { get; set; }
-        public int SlotPort { get; set; }
-        /// <summary>Take over a lock a killed client left behind.</summary>
-        public bool BreakLock { get; set; }
-        /// <summary>The publish directory, absolute.</summary>
-        public string Root { get; set; }
-        /// <summary>The uWSGI the new slot runs, and its plugins.</summary>
-        public string SlotUwsgi { get; set; }
-        public IReadOnlyList<string> SlotPlugins { get; set; }
-        /// <summary>The new slot's uwsgi ini and its service ini (autostart), as the plan renders them.</summary>
-        public FileChange SlotIni { get; set; }
-        public FileChange SlotService { get; set; }
-        /// <summary>The new slot's service ini turned idle again (autostart=false), sealed: what a failed publish leaves.</summary>
-        public string SlotServiceIdle { get; set; }
-        /// <summary>The old live slot's service ini turned idle, written by the cleanup after the switch; null without one.</summary>
-        public FileChange OldSlotServiceIdle { get; set; }
-        /// <summary>The URL path gate 2 requests on the slot's own port, and the URL of the same path through the frontend.</summary>
-        public string HealthUrlPath { get; set; }
-        public FrontendRequest FrontendHealth { get; set; }
-        public string FrontendHealthUrl => FrontendHealth?.Url;
-        public string LiveSlot { get; set; }
-        /// <summary>The backend points at the slot the state calls idle, and it runs: the live slot was read from the backend.</summary>
-        public bool LiveFromBackend { get; set; }
-        public int? LivePort { get; set; }
-        public PublishState NewState { get; set; }
-        public List<string> Prune { get; set; } = new List<string>();
-        public List<string> PruneVenvs { get; set; } = new List<string>();
-        public List<Change> Changes { get; } = new List<Change>();
-        public string BackendCommand => $"uberspace web backend set {Spec.Target} --http --port {SlotPort.ToString(CultureInfo.InvariantCulture)}";
-    }
-
     /// <summary>Pure decisions of Publish-FlaskApp and Undo-FlaskDeployment (unit-tested without a host).</summary>
     public static class PublishPlanner
     {
@@ -203,7 +111,7 @@ namespace UberspaceFlask.Core.Releases
         static PublishPlan PlanGoLive(PublishSpec spec, PublishFacts facts, string releaseId, bool breakLock, string hostFrontendUrl, bool restart)
         {
             var (port, alt) = Ports(spec, facts);
-            var plan = new PublishPlan { Spec = spec, Facts = facts, IsUndo = true, IsRestart = restart, BreakLock = breakLock, Root = facts.Root };
+            var plan = new PublishPlan { Spec = spec, Facts = facts, StagesFiles = false, MarksFailure = false, LiveOutcome = restart ? PublishOutcome.Restarted : PublishOutcome.Restored, BreakLock = breakLock, Root = facts.Root };
             Live(plan, facts, spec);
             string id = releaseId ?? facts.State.Previous;
             var target = facts.Release(id);
@@ -339,6 +247,7 @@ namespace UberspaceFlask.Core.Releases
             string servicePath = ServiceIni.PathFor(home, service);
             plan.SlotService = new FileChange(servicePath, SlotService(home, root, service, plan.Slot, uwsgi, true), Earlier(facts.SlotServices, plan.Slot), spec.Force);
             plan.SlotServiceIdle = GeneratedFile.Seal(SlotService(home, root, service, plan.Slot, uwsgi, false), servicePath);
+            plan.RewriteSlotService = facts.LockIsCleanup;
             if (plan.LiveSlot != null && plan.LiveSlot != plan.Slot)
             {
                 string old = PublishLayout.SlotService(spec.Name, plan.LiveSlot);

@@ -82,7 +82,7 @@ namespace UberspaceFlask.Core.Releases
             void Done(string p) { result.PhaseDurations[p] = sw.Elapsed; sw.Restart(); }
             try
             {
-                if (!plan.IsUndo)
+                if (plan.StagesFiles)
                 {
                     shell.Log.Progress("Publish " + spec.Name, $"Uploading {plan.Upload.Count} files", 10);
                     Stage(shell, plan, result, at);
@@ -105,14 +105,14 @@ namespace UberspaceFlask.Core.Releases
                 at.Phase = PublishPhase.Cleanup;
                 Finish(shell, plan, result);
                 Done(PublishPhase.Cleanup);
-                result.Status = plan.IsRestart ? PublishOutcome.Restarted : plan.IsUndo ? PublishOutcome.Restored : PublishOutcome.Deployed;
+                result.Status = plan.LiveOutcome;
                 result.LiveSlot = plan.Slot;
                 result.LivePort = plan.SlotPort;
             }
             catch (ScriptInterruptedException cut)
             {
                 // The connection went: the output that arrived says how far a stage came.
-                if (!plan.IsUndo && at.Phase == PublishPhase.Upload) at.Phase = StageOutcome.Reached(cut.Partial);
+                if (plan.StagesFiles && at.Phase == PublishPhase.Upload) at.Phase = StageOutcome.Reached(cut.Partial);
                 throw PublishErrors.ConnectionLost(plan, shell.Where, at.Phase, cut);
             }
             catch (Exception e) when (!(e is OperationCanceledException) && !(e is UberspaceException u && u.Kind == FailureKind.OperationStopped))
@@ -286,10 +286,10 @@ namespace UberspaceFlask.Core.Releases
         {
             try
             {
-                string info = plan.IsUndo || phase == PublishPhase.Upload || phase == PublishPhase.Cleanup ? "" : plan.Info.With(ReleaseStatus.Failed, phase).Render();
+                string info = !plan.MarksFailure || phase == PublishPhase.Upload || phase == PublishPhase.Cleanup ? "" : plan.Info.With(ReleaseStatus.Failed, phase).Render();
                 shell.RunScriptChecked("releases/abandon", "ReleaseUnlockFailed", "Freeing the publish lock", new[]
                 {
-                    ScriptArgument.Of(plan.Root), plan.IsUndo ? "" : plan.ReleaseId, stopSlot ? PublishLayout.SlotService(plan.Spec.Name, plan.Slot) : "",
+                    ScriptArgument.Of(plan.Root), plan.MarksFailure ? plan.ReleaseId : "", stopSlot ? PublishLayout.SlotService(plan.Spec.Name, plan.Slot) : "",
                     info.Length == 0 ? ScriptArgument.Of("") : ScriptArgument.Content(info),
                     stopSlot ? plan.SlotService.Path : "",
                     stopSlot ? ScriptArgument.Content(plan.SlotServiceIdle) : ScriptArgument.Of(""),

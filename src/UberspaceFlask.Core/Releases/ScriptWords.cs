@@ -37,10 +37,12 @@ namespace UberspaceFlask.Core.Releases
             yield return ("slot_ini", ScriptArgument.Of(p.SlotIni.Path));
             yield return ("slot_ini_content", ScriptArgument.Base64(Content(p.SlotIni), p.SlotIni.Content.Length));
             yield return ("slot_ini_backup", p.SlotIni.BackupPath ?? "");
+            bool rewrite = p.SlotService.Kind != ChangeKind.Unchanged || p.RewriteSlotService;
+            string service = rewrite ? Convert.ToBase64String(new UTF8Encoding(false).GetBytes(p.SlotService.Content)) : "";
             yield return ("service_ini", ScriptArgument.Of(p.SlotService.Path));
-            yield return ("service_ini_content", ScriptArgument.Base64(Content(p.SlotService), p.SlotService.Content.Length));
+            yield return ("service_ini_content", ScriptArgument.Base64(service, p.SlotService.Content.Length));
             yield return ("service_ini_backup", p.SlotService.BackupPath ?? "");
-            yield return ("service_mode", p.SlotService.Kind == ChangeKind.Unchanged ? "restart" : "update");
+            yield return ("service_mode", rewrite ? "update" : "restart");
             yield return ("health_path", ScriptArgument.Of(p.HealthUrlPath));
             yield return ("pidfile", ScriptArgument.Of(new PublishDirectory(p.Root).SlotPidFile(p.Slot)));
         }
