@@ -124,16 +124,56 @@ function Start-Sandbox {
 }
 
 function Invoke-Test {
-    # The integration tests start (and reset) the sandbox themselves; the packages must be there.
+    # The integration tests reset their sandbox account themselves; the packages must be there.
     Install-SandboxDependency
     $pester = Get-PesterModule
-    # Pester runs in its own pwsh so the module under test loads fresh; its summary becomes the closing line.
-    $runner = Join-Path $root 'tests/Invoke-Tests.ps1'
-    $argsList = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModulePath', (Join-Path $out 'UberspaceFlask.psd1'))
-    if ($Tag) { $argsList += @('-Tag', ($Tag -join ',')) }
-    if ($ExcludeTag) { $argsList += @('-ExcludeTag', ($ExcludeTag -join ',')) }
-    Invoke-Pwsh @argsList
-    if ($LASTEXITCODE -ne 0) { throw "Tests failed (exit $LASTEXITCODE)" }
+    $tests = Join-Path $root 'tests'
+    # Pester runs in pwsh processes of its own so the module under test loads fresh. Three parts:
+    #  1. alone: the files that restart the whole sandbox, give sshd a new host key or use four accounts;
+    #  2. the fault suite on an account of its own (it kills the account's sshd processes and host commands), beside
+    #  3. every other file, on isabell.
+    $alone = 'Sandbox.Tests.ps1', 'Parallel.Tests.ps1', 'Remote.Tests.ps1'
+    $beside = 'Faults.Tests.ps1'
+    $rest = Get-ChildItem $tests -Filter '*.Tests.ps1' | ForEach-Object Name | Where-Object { $_ -notin $alone -and $_ -ne $beside }
+    $common = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $tests 'Invoke-Tests.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $out 'UberspaceFlask.psd1'))
+    if ($Tag) { $common += @('-Tag', ($Tag -join ',')) }
+    if ($ExcludeTag) { $common += @('-ExcludeTag', ($ExcludeTag -join ',')) }
+    $work = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-run-" + [guid]::NewGuid().ToString('N')))
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $summaries = @()
+    try {
+        $part = $common + @('-Files', ($alone -join ','), '-SummaryPath', (Join-Path $work 'alone.json'))
+        Invoke-Pwsh @part
+        $summaries += Join-Path $work 'alone.json'
+        # Both accounts of parts 2 and 3 in one start: from here on each file resets only its own account.
+        $env:UF_SANDBOX_ACCOUNTS = 'isabell isabellf'
+        Invoke-Native 'starting the sandbox' { bash (Join-Path $tests 'sandbox/sandbox.sh') start | Out-Null }
+        $faultsLog = Join-Path $work 'faults.log'
+        $env:UF_SANDBOX_USER = 'isabellf'
+        $dll = Join-Path $PSHOME 'pwsh.dll'
+        $exe, $pre = if (Test-Path $dll) { 'dotnet', @($dll) } else { (Join-Path $PSHOME 'pwsh'), @() }
+        $faults = Start-Process $exe -PassThru -RedirectStandardOutput $faultsLog -RedirectStandardError "$faultsLog.err" `
+            -ArgumentList ($pre + $common + @('-Files', $beside, '-SummaryPath', (Join-Path $work 'faults.json')) | ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } })
+        Remove-Item Env:UF_SANDBOX_USER
+        $part = $common + @('-Files', ($rest -join ','), '-SummaryPath', (Join-Path $work 'rest.json'))
+        Invoke-Pwsh @part
+        $summaries += Join-Path $work 'rest.json'
+        $faults.WaitForExit()
+        Write-Host ''
+        Write-Host "--- $beside, run beside the other files as isabellf ---"
+        Get-Content $faultsLog, "$faultsLog.err" -ErrorAction SilentlyContinue | Write-Host
+        $summaries += Join-Path $work 'faults.json'
+    } finally { Remove-Item Env:UF_SANDBOX_ACCOUNTS -ErrorAction SilentlyContinue }
+    $parts = foreach ($f in $summaries) {
+        if (Test-Path $f) { Get-Content $f -Raw | ConvertFrom-Json }
+        else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Files = @(); Tests = @() } } # a part that died counts as a failure
+    }
+    Import-Module (Join-Path $tests 'TestSummary.psm1') -Force
+    Write-TestSummary -Parts $parts -WallSeconds $clock.Elapsed.TotalSeconds
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+    $failed = ($parts | Measure-Object -Property Failed -Sum).Sum
+    $passed = ($parts | Measure-Object -Property Passed -Sum).Sum
+    if ($failed -gt 0 -or $passed -eq 0) { throw "Tests failed ($failed failed, $passed passed)" }
 }
 
 function Invoke-Package {

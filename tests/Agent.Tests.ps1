@@ -2,8 +2,7 @@
 # ssh_config as OpenSSH reads it (Include, IdentityAgent, IdentitiesOnly). The sandbox sshd allows 3 tries.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-agent-" + [guid]::NewGuid().ToString('N')))).FullName
     $script:pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1]
     $script:keys = Join-Path $work 'keys'

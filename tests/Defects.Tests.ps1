@@ -3,8 +3,7 @@
 # could not fail, a pip index token shown to the user, text beyond the BMP. Each failed before the host-side rebuild.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     Initialize-SandboxRunner -ModulePath $env:UF_MODULE_PATH
     Import-Module $env:UF_MODULE_PATH -Force
     $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-defects-" + [guid]::NewGuid().ToString('N')))).FullName

@@ -24,8 +24,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     Initialize-SandboxRunner -ModulePath $env:UF_MODULE_PATH
 
     function Wait-Page([string] $Path, [string] $Pattern, [int] $Seconds = 15) {

@@ -1,8 +1,7 @@
 # Test-FlaskDeployment must name the right cause for each failure Uberspace users report (reference §5).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     Import-Module $env:UF_MODULE_PATH -Force
     $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-diag-" + [guid]::NewGuid().ToString('N')))).FullName
     $key = Join-Path $work 'id_ed25519'

@@ -6,10 +6,12 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'PublishRig.psm1') -Force
     $rig = Initialize-PublishTest -Prefix 'uf-faults-'
+    # The account: isabell, or the one the runner gives this file to run beside the others (UF_SANDBOX_USER).
+    $script:user = Get-SandboxUser; $script:userHome = Get-SandboxHome
     Import-Module $env:UF_MODULE_PATH -Force
     $script:work = $rig.Work; $script:key = $rig.Key; $script:pin = $rig.Pin
     function script:Open-Session([int] $Port = 12222) {
-        New-UberspaceSession -HostName 127.0.0.1 -Port $Port -UserName isabell -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
+        New-UberspaceSession -HostName 127.0.0.1 -Port $Port -UserName $user -KeyFile $key -HostKeyFingerprint $pin -ErrorAction Stop
     }
 
     # The shop project, slowed down: importing it takes half a second (a file SLOW says how long), so gate 1 and
@@ -32,7 +34,7 @@ if os.path.exists(_slow):
     Set-Content (Join-Path $project 'bin/slow-migrate.sh') "#!/bin/sh`nsleep 2`necho migrated`n" -NoNewline
     & chmod 755 (Join-Path $project 'bin/slow-migrate.sh')
     $script:app = 'faults'
-    $script:root = "/home/isabell/apps/$app"
+    $script:root = "$userHome/apps/$app"
     $script:frontend = (Get-SandboxFrontendUrl) + '/faults/'
     $script:publish = @{
         Name = $app; Path = $project; SystemSitePackages = $true; PipArgument = '--no-index'; WebPath = '/faults'
@@ -58,9 +60,9 @@ if os.path.exists(_slow):
     # in a session of its own (setsid), as the leader of its group, whose parent is the wrapper that started it; the
     # wrapper and its watcher name the script too, but their group is the one sshd started.
     function script:Invoke-Fault([string] $Fault, [string] $Pattern) {
-        if ($Fault -eq 'drop') { & pkill -KILL -u isabell -x sshd; return }
+        if ($Fault -eq 'drop') { & pkill -KILL -u $user -x sshd; return }
         # A match may be gone before ps asks (a subshell of the script, forked with the same command line).
-        $group = @(& pgrep -u isabell -f $Pattern) | ForEach-Object { $g = & ps -o pgid= -p $_; if ($g) { $g.Trim() } } | Sort-Object -Unique | Where-Object {
+        $group = @(& pgrep -u $user -f $Pattern) | ForEach-Object { $g = & ps -o pgid= -p $_; if ($g) { $g.Trim() } } | Sort-Object -Unique | Where-Object {
             $leaderParent = (& ps -o ppid= -p $_)
             $leaderParent -and (& ps -o comm= -p $leaderParent.Trim()) -ne 'sshd'
         } | Select-Object -First 1
@@ -84,22 +86,22 @@ if os.path.exists(_slow):
         'import-gate'  = @{
             Prepare = {}
             # Anchored: the stage script's own text names uf_gate.py too.
-            Moment  = { & pgrep -u isabell -f '^\S+/bin/python\S* \S+/uf_gate\.py ' }
+            Moment  = { & pgrep -u $user -f '^\S+/bin/python\S* \S+/uf_gate\.py ' }
             Kill    = 'uberspaceflask/releases/stage'; Title = 'venv and import gate'
         }
         'release-command' = @{
             Prepare = {}
-            Moment  = { & pgrep -u isabell -f '^/bin/sh bin/slow-migrate\.sh' }
+            Moment  = { & pgrep -u $user -f '^/bin/sh bin/slow-migrate\.sh' }
             Kill    = 'uberspaceflask/releases/stage'; Title = 'release command'; Extra = @{ ReleaseCommand = 'bin/slow-migrate.sh' }
         }
         'health-gate'  = @{
             Prepare = {}
-            Moment  = { $idle = Get-Idle; & pgrep -u isabell -f "^(\S*/)?uwsgi .*slot-$idle\.ini" }
+            Moment  = { $idle = Get-Idle; & pgrep -u $user -f "^(\S*/)?uwsgi .*slot-$idle\.ini" }
             Kill    = 'uberspaceflask/releases/stage'; Title = 'health gate'
         }
         'switch'       = @{
             Prepare = {}
-            Moment  = { & pgrep -u isabell -f 'uberspace web backend set /faults --http' }
+            Moment  = { & pgrep -u $user -f 'uberspace web backend set /faults --http' }
             Kill    = 'uberspace web backend set /faults --http'; Title = 'backend switch'
         }
     }
@@ -239,12 +241,12 @@ Describe 'Publish-FlaskApp keeps the site up through faults' -Tag Integration, F
 Describe 'Publish-FlaskApp on a disk that fills up while the venv is built' -Tag Integration, Faults {
     BeforeAll {
         # A 1 MB tmpfs as the app's publish directory: the project fits, a venv (pip alone is several MB) does not.
-        $script:tight = '/home/isabell/apps/tightvenv'
+        $script:tight = "$userHome/apps/tightvenv"
         New-Item -ItemType Directory $tight -Force | Out-Null
-        & chown isabell:isabell $tight
+        & chown "${user}:${user}" $tight
         & mount -t tmpfs -o size=1m tmpfs $tight
         if ($LASTEXITCODE) { throw 'Could not mount a tmpfs (the tests run as root).' }
-        & chown isabell:isabell $tight
+        & chown "${user}:${user}" $tight
         $script:tightPublish = $publish.Clone()
         $tightPublish.Name = 'tightvenv'; $tightPublish.WebPath = '/tightvenv'; $tightPublish.Port = 10570
         Remove-Item (Join-Path $project 'shop/static/big.bin') -ErrorAction SilentlyContinue
@@ -258,7 +260,7 @@ Describe 'Publish-FlaskApp on a disk that fills up while the venv is built' -Tag
             $r.Status | Should -Be 'Failed'
             $r.FailedPhase | Should -Be 'import-gate'
             $err[0].FullyQualifiedErrorId | Should -Be 'HostDiskFull,UberspaceFlask.Commands.PublishFlaskAppCommand'
-            $err[0].Exception.Message | Should -Match 'isabell@127\.0\.0\.1:12222 ran out of disk space .* while the venv of release \S+ was built: \d+ KiB left'
+            $err[0].Exception.Message | Should -Match "$([regex]::Escape($user))@127\.0\.0\.1:12222 ran out of disk space .* while the venv of release \S+ was built: \d+ KiB left"
             $err[0].Exception.Message | Should -Match 'the half-built venv and the release''s files were removed'
             @(Get-ChildItem "$tight/venvs" -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
             @(Get-ChildItem "$tight/releases" -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
@@ -294,7 +296,7 @@ Describe 'A short soak: publishes one after another in one session' -Tag Integra
                 }
             }
             # No SSH channel left open: between commands, the connection's sshd has no child on the host.
-            $sshd = @(& pgrep -u isabell -x sshd)
+            $sshd = @(& pgrep -u $user -x sshd)
             $sshd.Count | Should -BeGreaterThan 0
             @($sshd | ForEach-Object { & pgrep -P $_ }) | Should -BeNullOrEmpty
         } finally {
@@ -307,7 +309,7 @@ Describe 'A short soak: publishes one after another in one session' -Tag Integra
         $settled.Running | Should -Be @("$app-$($settled.Slot)")
         # One uWSGI: the live slot's master and its workers, nothing of the other slot.
         $idle = if ($settled.Slot -eq 'a') { 'b' } else { 'a' }
-        & pgrep -u isabell -f "apps/$app/slot-$idle.ini" | Should -BeNullOrEmpty
+        & pgrep -u $user -f "apps/$app/slot-$idle.ini" | Should -BeNullOrEmpty
         # Pruning: at most -KeepReleases (5) good ones plus the two newest failed ones; venvs only those releases use.
         $releases = @(Get-ChildItem "$root/releases" -Directory)
         $releases.Count | Should -BeLessOrEqual 7

@@ -1,8 +1,7 @@
 # Re-runs, -WhatIf, the lifecycle cmdlets and faults at deploy time, over SSH against the sandbox.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SandboxRunner.psm1') -Force
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     Import-Module $env:UF_MODULE_PATH -Force
     $script:work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ("uf-operate-" + [guid]::NewGuid().ToString('N')))).FullName
     $script:key = Join-Path $work 'id_ed25519'

@@ -5,13 +5,13 @@ function Initialize-PublishTest {
     <# Starts the sandbox, makes a work folder (Prefix and a GUID) and a key that logs in to isabell; returns Work,
        Key and Pin (the sandbox sshd's host-key fingerprint). #>
     param([Parameter(Mandatory)] [string] $Prefix)
-    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') start | Out-Null
-    if ($LASTEXITCODE) { throw "The sandbox did not start (exit $LASTEXITCODE)" }
+    Reset-SandboxAccount
     $work = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ($Prefix + [guid]::NewGuid().ToString('N')))).FullName
     $key = Join-Path $work 'id_ed25519'
     & ssh-keygen -q -t ed25519 -N '' -f $key
-    Add-Content /home/isabell/.ssh/authorized_keys (Get-Content "$key.pub")
-    & chown isabell:isabell /home/isabell/.ssh/authorized_keys
+    $user = Get-SandboxUser; $userHome = Get-SandboxHome
+    Add-Content "$userHome/.ssh/authorized_keys" (Get-Content "$key.pub")
+    & chown "${user}:${user}" "$userHome/.ssh/authorized_keys"
     [pscustomobject]@{ Work = $work; Key = $key; Pin = ((& ssh-keygen -lf (Join-Path (Get-SandboxRoot) 'sshd/ssh_host_ed25519_key.pub')) -split ' ')[1] }
 }
 
@@ -53,7 +53,8 @@ function Wait-Cleanup {
        returns and holds the lock meanwhile: tests that look at the old slot or the lock wait for it first. #>
     param([string] $App = 'shop', [int] $TimeoutSeconds = 30)
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
-    while ((Test-Path "/home/isabell/apps/$App/lock/cleanup") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    $lock = "$(Get-SandboxHome)/apps/$App/lock/cleanup"
+    while ((Test-Path $lock) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
 }
 
 function Start-LinkSimulator {
@@ -88,7 +89,7 @@ function Get-PublishedApp {
     <# What a user would check after a publish settled: the slots' states, the backend's port for the app's path, the
        state file's live slot and port, the lock and the staging directory. #>
     param([Parameter(Mandatory)] [string] $App, [Parameter(Mandatory)] [string] $WebPath)
-    $root = "/home/isabell/apps/$App"
+    $root = "$(Get-SandboxHome)/apps/$App"
     $status = (Invoke-AsAccountNative -Command "supervisorctl status $App-a $App-b").Text
     $state = if (Test-Path "$root/state") { Get-Content "$root/state" -Raw | ConvertFrom-StringData } else { @{} }
     $livePort = if ($state.slot -eq 'a') { $state.port } elseif ($state.slot -eq 'b') { $state.'alternate-port' }

@@ -6,10 +6,24 @@ $script:SandboxRoot = if ($env:UF_SANDBOX_ROOT) { $env:UF_SANDBOX_ROOT } else { 
 $script:FrontendBase = if ($env:UF_SANDBOX_FRONTEND_BASE) { [int]$env:UF_SANDBOX_FRONTEND_BASE } else { 18080 }
 $script:ModuleCopy = $null
 
+# The account a test file works as: isabell, or UF_SANDBOX_USER when the runner gives a file an account of its own
+# (the fault suite runs beside the other files, as another account).
+$script:DefaultUser = if ($env:UF_SANDBOX_USER) { $env:UF_SANDBOX_USER } else { 'isabell' }
+
 function Get-SandboxRoot { $script:SandboxRoot }
+function Get-SandboxUser { $script:DefaultUser }
+function Get-SandboxHome { param([string] $User = $script:DefaultUser) (& getent passwd $User).Split(':')[5] }
+
+function Reset-SandboxAccount {
+    <# A fresh home and fresh services for the account, sshd and the other accounts left running (a full start the
+       first time). #>
+    param([string] $User = $script:DefaultUser)
+    & bash (Join-Path $PSScriptRoot 'sandbox/sandbox.sh') reset $User | Out-Null
+    if ($LASTEXITCODE) { throw "The sandbox account $User could not be reset (exit $LASTEXITCODE)" }
+}
 
 function Get-SandboxFrontendUrl {
-    param([string] $User = 'isabell')
+    param([string] $User = $script:DefaultUser)
     $port = Get-Content (Join-Path $script:SandboxRoot "accounts/$User/frontend.port") -ErrorAction Stop
     "http://127.0.0.1:$port"
 }
@@ -44,7 +58,7 @@ function Invoke-AsAccount {
         The first error stops the script ($ErrorActionPreference = 'Stop'), as in a deploy script.
     #>
     param(
-        [string] $User = 'isabell',
+        [string] $User = $script:DefaultUser,
         [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
         [hashtable] $Parameters = @{},
         [switch] $NoModule
@@ -105,7 +119,7 @@ $code
 
 function Invoke-AsAccountNative {
     <# Runs a plain shell command as the account (to look at or change its home the way a user would). #>
-    param([string] $User = 'isabell', [Parameter(Mandatory)] [string] $Command)
+    param([string] $User = $script:DefaultUser, [Parameter(Mandatory)] [string] $Command)
     $accountHome = (& getent passwd $User).Split(':')[5]
     $text = & runuser -u $User -- env -i "HOME=$accountHome" "USER=$User" "LOGNAME=$User" "PATH=$accountHome/bin:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 /bin/sh -c "cd; $Command" 2>&1
     [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($text -join "`n") }
@@ -113,7 +127,7 @@ function Invoke-AsAccountNative {
 
 function Get-SandboxPage {
     <# GET through the account's frontend; returns status code and body, never throws on HTTP errors. #>
-    param([string] $User = 'isabell', [string] $Path = '/', [string] $HostHeader)
+    param([string] $User = $script:DefaultUser, [string] $Path = '/', [string] $HostHeader)
     $url = (Get-SandboxFrontendUrl -User $User) + $Path
     $headers = @{}
     if ($HostHeader) { $headers.Host = $HostHeader }
@@ -124,9 +138,9 @@ function Get-SandboxPage {
 function Wait-ProcessGone {
     <# Until no process of the account matches Pattern (pgrep -f), at most TimeoutSeconds: a poll where a test waits for
        the host to stop something, instead of a fixed sleep. The caller asserts afterwards. #>
-    param([Parameter(Mandatory)] [string] $Pattern, [string] $User = 'isabell', [int] $TimeoutSeconds = 10)
+    param([Parameter(Mandatory)] [string] $Pattern, [string] $User = $script:DefaultUser, [int] $TimeoutSeconds = 10)
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
     while ((& pgrep -u $User -f $Pattern) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
 }
 
-Export-ModuleMember -Function Get-SandboxRoot, Get-SandboxFrontendUrl, Initialize-SandboxRunner, Invoke-AsAccount, Invoke-AsAccountNative, Get-SandboxPage, Wait-ProcessGone
+Export-ModuleMember -Function Get-SandboxRoot, Get-SandboxFrontendUrl, Initialize-SandboxRunner, Invoke-AsAccount, Invoke-AsAccountNative, Get-SandboxPage, Wait-ProcessGone, Get-SandboxUser, Get-SandboxHome, Reset-SandboxAccount

@@ -5,6 +5,8 @@
 #
 #   sandbox.sh start [N]   (re)create N accounts (default 1: isabell; or those in UF_SANDBOX_ACCOUNTS) with fresh
 #                          homes and start their services
+#   sandbox.sh reset [U]   give account U (default isabell) a fresh home and restart its services, leaving sshd and
+#                          the other accounts running (between test files); a full start when U is not set up yet
 #   sandbox.sh stop        stop every sandbox process; accounts and homes stay until the next start
 #   sandbox.sh status      one line per account
 #   sandbox.sh rekey       give sshd a new host key (to test a changed key)
@@ -211,6 +213,22 @@ cmd_rekey() {
 
 cmd_stop() { stop_sshd; for user in $(known_accounts); do stop_account "$user"; done; }
 
+cmd_reset() {
+  local user=${1:-isabell} dir; dir=$(sshd_dir)
+  local port; port=$(cat "$ROOT/accounts/$user/frontend.port" 2>/dev/null || true)
+  # Only an account the running sshd serves can be reset alone; otherwise a full start, this account among them.
+  if [ -z "$port" ] || [ ! -f "$dir/sshd.pid" ] || ! kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null \
+    || ! grep -qE "^AllowUsers( .*)? $user( |\$)" "$dir/sshd_config"; then
+    if [ -z "${UF_SANDBOX_ACCOUNTS:-}" ] && [ "$user" != isabell ]; then UF_SANDBOX_ACCOUNTS="isabell $user"; fi
+    cmd_start
+    return
+  fi
+  pkill -KILL -f "^sshd: ${user}[@ ]" 2>/dev/null || true
+  create_account "$user" "$port"
+  start_account "$user" "$port"
+  echo "sandbox: $user reset: home $(getent passwd "$user" | cut -d: -f6), frontend http://127.0.0.1:$port/"
+}
+
 cmd_status() {
   for user in $(known_accounts); do
     local port; port=$(cat "$ROOT/accounts/$user/frontend.port" 2>/dev/null || echo '?')
@@ -232,9 +250,10 @@ cmd_purge() {
 
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
+  reset) shift; cmd_reset "$@" ;;
   stop) cmd_stop ;;
   rekey) cmd_rekey ;;
   status) cmd_status ;;
   purge) cmd_purge ;;
-  *) echo "usage: $0 start [N] | stop | status | rekey | purge" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N] | reset [USER] | stop | status | rekey | purge" >&2; exit 2 ;;
 esac
