@@ -163,7 +163,11 @@ function Invoke-Test {
         Write-Host "--- $beside, run beside the other files as isabellf ---"
         Get-Content $faultsLog, "$faultsLog.err" -ErrorAction SilentlyContinue | Write-Host
         $summaries += Join-Path $work 'faults.json'
-    } finally { Remove-Item Env:UF_SANDBOX_ACCOUNTS -ErrorAction SilentlyContinue }
+    } finally {
+        Remove-Item Env:UF_SANDBOX_ACCOUNTS -ErrorAction SilentlyContinue
+        # Nothing of the run keeps running (the homes stay for a look): two accounts' apps hold ports a later run needs.
+        bash (Join-Path $tests 'sandbox/sandbox.sh') stop | Out-Null
+    }
     $parts = foreach ($f in $summaries) {
         if (Test-Path $f) { Get-Content $f -Raw | ConvertFrom-Json }
         else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Files = @(); Tests = @() } } # a part that died counts as a failure

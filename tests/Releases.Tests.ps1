@@ -641,6 +641,12 @@ Describe 'Test-FlaskDeployment''s checks of a published app, read from one round
         @((Get-CoreType PublishedDiagnosis)::All($f) | Where-Object { "$($_.Status)" -ne 'Passed' }) | Should -BeNullOrEmpty
         (Check $f 'Disk use').Message | Should -Be 'Releases 2.0 MB, venvs 30.0 MB (Remove-FlaskRelease prunes old ones).'
     }
+    It 'a lock a killed cleanup left is a warning that the next publish takes it over; a client''s is a failure' {
+        $gone = Check (New-PublishedFacts -Lock "cleanup-gone`nthe cleanup after release $id2 (stopping shop-a after 2 s, then pruning), since 2026-11-27T10:00:00Z") 'Publish lock'
+        "$($gone.Status)" | Should -Be 'Warning'
+        $gone.Fix | Should -Match 'no -BreakLock needed'
+        "$((Check (New-PublishedFacts -Lock "held`nbob@box pid 9 since 2026-11-27T10:00:00Z") 'Publish lock').Status)" | Should -Be 'Failed'
+    }
     It 'each broken fact fails its own check, with a fix' {
         $lock = Check (New-PublishedFacts -Lock "held`nana@laptop pid 4242 since 2026-11-27T09:00:00Z") 'Publish lock'
         "$($lock.Status)" | Should -Be 'Failed'; $lock.Message | Should -Match 'held for 90 min by ana@laptop pid 4242'; $lock.Fix | Should -Match '-BreakLock'
@@ -850,6 +856,11 @@ Describe 'A plan made while the last cleanup still runs' {
             "$($plan.SlotService.Kind) $($plan.RewriteSlotService) $(@($words.ToArguments())[$i].Value)"
         }
         & $mode '' | Should -Be 'Unchanged False restart'
-        & $mode "cleanup`nthe cleanup after release X (stopping shop-a after 1 s, then pruning), since 2026-11-25T11:00:00Z" | Should -Be 'Unchanged True update'
+        # Rewritten, re-read and restarted: an ini the cleanup turned idle is re-added; one it never reached (the cleanup
+        # was killed) leaves the program running under `update` alone, so it is stopped and started as well.
+        & $mode "cleanup`nthe cleanup after release X (stopping shop-a after 1 s, then pruning), since 2026-11-25T11:00:00Z" | Should -Be 'Unchanged True rewrite'
+        # A cleanup killed on the host (its process gone): the lock is taken over, not refused, and the ini rewritten.
+        & $mode "cleanup-gone`nthe cleanup after release X (stopping shop-a after 1 s, then pruning), since 2026-11-25T11:00:00Z" | Should -Be 'Unchanged True rewrite'
+        Get-ErrorId { (Get-CoreType PublishPlanner)::Plan((New-Spec -Port 10500), (New-Facts -Lock "held`nbob@box pid 9 since 2026-11-25T11:00:00Z"), $snap, $now, $false, $N) } | Should -Be 'PublishLocked'
     }
 }

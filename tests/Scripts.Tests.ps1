@@ -162,6 +162,21 @@ echo "half=$half left=$(ls -A "$1")"
 '@ -Arguments $dir
         $seen | Should -Be 'half=0 left='
     }
+    It 'takes a zombie (killed, not yet reaped) for gone, as kill -0 does not' {
+        $out = Invoke-Lib @'
+sh -c 'true & exec sleep 3' &
+parent=$!
+sleep 0.3
+zombie=$(ps -o pid= --ppid "$parent" | tr -d ' ')
+state=$(ps -o stat= -p "$zombie" | cut -c1)
+if kill -0 "$zombie" 2>/dev/null; then k=found; else k=gone; fi
+if process_alive "$zombie"; then a=alive; else a=gone; fi
+if process_alive "$parent"; then p=alive; else p=gone; fi
+kill "$parent"
+echo "$state $k $a $p"
+'@
+        $out | Should -Be 'Z found gone alive'
+    }
     It 'waits for a running cleanup, then takes the lock; a mark whose process is gone is taken over' {
         $dir = Join-Path $TestDrive 'app2'
         $out = Invoke-Lib @'

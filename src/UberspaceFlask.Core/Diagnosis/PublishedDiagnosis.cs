@@ -203,6 +203,9 @@ namespace UberspaceFlask.Core.Diagnosis
             if (f.Lock == null) return Pass("Publish lock", "The publish lock is free.");
             string age = f.LockAgeSeconds == null ? "" : $" for {Age(f.LockAgeSeconds.Value)}";
             if (f.Lock.IsCleanup) return Pass("Publish lock", $"The cleanup after the last publish holds the lock{age}: {f.Lock.Holder}.");
+            if (f.Lock.CleanupGone)
+                return Warn("Publish lock", $"The cleanup after the last publish was cut off and left the lock{age}: {f.Lock.Holder}.",
+                    $"Publish again (Publish-FlaskApp -Name {f.Name}): it takes the lock over, no -BreakLock needed, and stops the slot the cleanup left running.");
             return Fail("Publish lock", $"The publish lock is held{age} by {(f.Lock.Holder.Length == 0 ? "(holder unknown)" : f.Lock.Holder)}; another publish is refused meanwhile.",
                 $"If that publish is gone (a killed client, a dropped connection): Publish-FlaskApp -Name {f.Name} -BreakLock.");
         }

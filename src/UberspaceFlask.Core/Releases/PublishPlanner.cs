@@ -194,7 +194,7 @@ namespace UberspaceFlask.Core.Releases
         static void CheckLock(PublishSpec spec, PublishFacts facts, bool breakLock)
         {
             // The last publish's cleanup ends on its own within seconds: the stage step waits for it.
-            if (facts.LockHolder != null && !facts.LockIsCleanup && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
+            if (facts.LockHolder != null && !facts.LockIsCleanup && !facts.LockCleanupGone && !breakLock) throw PublishLayout.Locked(spec.Name, facts.Where, facts.LockHolder);
         }
 
         static void PlanSlotAndState(PublishPlan plan, PublishFacts facts, int port, int alt, byte[] requirements, string hostFrontendUrl)
@@ -247,7 +247,7 @@ namespace UberspaceFlask.Core.Releases
             string servicePath = ServiceIni.PathFor(home, service);
             plan.SlotService = new FileChange(servicePath, SlotService(home, root, service, plan.Slot, uwsgi, true), Earlier(facts.SlotServices, plan.Slot), spec.Force);
             plan.SlotServiceIdle = GeneratedFile.Seal(SlotService(home, root, service, plan.Slot, uwsgi, false), servicePath);
-            plan.RewriteSlotService = facts.LockIsCleanup;
+            plan.RewriteSlotService = facts.LockIsCleanup || facts.LockCleanupGone;
             if (plan.LiveSlot != null && plan.LiveSlot != plan.Slot)
             {
                 string old = PublishLayout.SlotService(spec.Name, plan.LiveSlot);

@@ -24,6 +24,8 @@ namespace UberspaceFlask.Core.Releases
         public string LockHolder => Lock?.Holder;
         /// <summary>The lock is held by the cleanup after the last publish, which still runs: a publish waits for it.</summary>
         public bool LockIsCleanup => Lock?.IsCleanup == true;
+        /// <summary>The lock of a cleanup whose process is gone: taken over by the next publish, not refused.</summary>
+        public bool LockCleanupGone => Lock?.CleanupGone == true;
         public List<ReleaseInfo> Releases { get; set; } = new List<ReleaseInfo>();
         public HashSet<string> Venvs { get; set; } = new HashSet<string>(StringComparer.Ordinal);
         /// <summary>The complete venvs that hold a uWSGI of their own.</summary>

@@ -180,17 +180,20 @@ namespace UberspaceFlask.Core.Releases
     /// The one owner of the publish lock's holder line (lock/holder, one line): who holds it and since when, for a
     /// client's publish ("USER@MACHINE pid N since T") and for the cleanup that a confirmed switch leaves running on the
     /// host ("the cleanup after release ID (...), since T"). The probe reports it in its section "lock" after the
-    /// word "held", or "cleanup" while that cleanup still runs; take_lock shows it bare when it refuses.
+    /// word "held", "cleanup" while that cleanup still runs, or "cleanup-gone" when its process is gone; take_lock shows
+    /// it bare when it refuses.
     /// </summary>
     public sealed class PublishLock
     {
         const string TimeFormat = "yyyy-MM-ddTHH:mm:ssZ";
-        PublishLock(string holder, bool isCleanup) { Holder = holder; IsCleanup = isCleanup; Since = SinceOf(holder); }
+        PublishLock(string holder, bool isCleanup, bool cleanupGone = false) { Holder = holder; IsCleanup = isCleanup; CleanupGone = cleanupGone; Since = SinceOf(holder); }
 
         /// <summary>The holder line as written ('' when the lock folder had none).</summary>
         public string Holder { get; }
         /// <summary>Held by the detached cleanup after a publish, which still runs (a publish waits for it).</summary>
         public bool IsCleanup { get; }
+        /// <summary>Held by such a cleanup whose process is gone (killed): the next publish takes the lock over.</summary>
+        public bool CleanupGone { get; }
         /// <summary>When it was taken, from the holder line; null when the line has no time.</summary>
         public DateTime? Since { get; }
 
@@ -207,6 +210,7 @@ namespace UberspaceFlask.Core.Releases
         {
             string text = (section ?? "").Trim();
             if (text.StartsWith("held", StringComparison.Ordinal)) return new PublishLock(text.Substring(4).Trim(), false);
+            if (text.StartsWith("cleanup-gone", StringComparison.Ordinal)) return new PublishLock(text.Substring(12).Trim(), false, true);
             if (text.StartsWith("cleanup", StringComparison.Ordinal)) return new PublishLock(text.Substring(7).Trim(), true);
             return null;
         }

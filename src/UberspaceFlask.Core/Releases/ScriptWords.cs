@@ -42,7 +42,7 @@ namespace UberspaceFlask.Core.Releases
             yield return ("service_ini", ScriptArgument.Of(p.SlotService.Path));
             yield return ("service_ini_content", ScriptArgument.Base64(service, p.SlotService.Content.Length));
             yield return ("service_ini_backup", p.SlotService.BackupPath ?? "");
-            yield return ("service_mode", rewrite ? "update" : "restart");
+            yield return ("service_mode", p.SlotService.Kind != ChangeKind.Unchanged ? "update" : rewrite ? "rewrite" : "restart");
             yield return ("health_path", ScriptArgument.Of(p.HealthUrlPath));
             yield return ("pidfile", ScriptArgument.Of(new PublishDirectory(p.Root).SlotPidFile(p.Slot)));
         }

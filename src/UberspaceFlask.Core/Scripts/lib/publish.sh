@@ -54,7 +54,7 @@ take_lock() {
 	if [ "$3" = break ]; then release_lock; fi
 	while [ -f "$uf_lock/cleanup" ]; do
 		read -r uf_cleanup_pid uf_cleanup_until <"$uf_lock/cleanup" || continue
-		if ! kill -0 "$uf_cleanup_pid" 2>/dev/null; then
+		if ! process_alive "$uf_cleanup_pid"; then
 			release_lock
 			break
 		fi
@@ -83,21 +83,35 @@ mark_cleanup() {
 	printf '%s %s\n' "$1" "$(($(date +%s) + $2))" >"$uf_lock/.cleanup.tmp" && mv -f -- "$uf_lock/.cleanup.tmp" "$uf_lock/cleanup"
 }
 
+# Whether process $1 runs: it exists and is no zombie. A killed process stays one until its parent reaps it, and kill
+# -0 still finds it; a cleanup started detached has init for a parent, which on some hosts reaps late or never.
+process_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	uf_pa_stat=
+	if [ -r "/proc/$1/stat" ]; then read -r uf_pa_stat <"/proc/$1/stat" || uf_pa_stat=; fi
+	uf_pa_stat=${uf_pa_stat##*) }
+	[ "${uf_pa_stat%% *}" != Z ]
+}
+
 # Whether the lock of publish directory $1 is held by a cleanup that still runs (a publish would wait for it).
 cleanup_running() {
 	app_layout "$1"
 	[ -f "$uf_lock/cleanup" ] || return 1
 	read -r uf_cleanup_pid _ <"$uf_lock/cleanup" || return 1
-	kill -0 "$uf_cleanup_pid" 2>/dev/null
+	process_alive "$uf_cleanup_pid"
 }
 
 # The publish lock of publish directory $1 in the section "lock": "cleanup" while the cleanup after a publish holds
-# it, "held" when anyone else does, then the holder line (PublishLock reads it); nothing when it is free.
+# it, "cleanup-gone" when that cleanup's process is gone (killed: the next publish takes the lock over), "held" when
+# anyone else holds it, then the holder line (PublishLock reads it); nothing when it is free.
 show_lock() {
 	section lock
 	app_layout "$1"
 	if cleanup_running "$1"; then
 		echo cleanup
+		cat -- "$uf_lock/holder" 2>/dev/null
+	elif [ -f "$uf_lock/cleanup" ]; then
+		echo cleanup-gone
 		cat -- "$uf_lock/holder" 2>/dev/null
 	elif [ -d "$uf_lock" ]; then
 		echo held

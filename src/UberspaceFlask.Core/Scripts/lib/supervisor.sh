@@ -107,19 +107,26 @@ wait_ready() {
 # $1 the slot's service name, $2 its port, $3 the timeout in seconds, $4 the slot's uwsgi ini, $5 its content in
 # base64 ('' when it is as planned already), $6 where to keep its old content ('' for nowhere), $7 the service's ini,
 # $8 its content in base64 ('' when unchanged), $9 where to keep its old content, $10 'update' when the service ini
-# changes (supervisord re-adds the program) or 'restart', $11 the health path, $12 the slot's pidfile.
+# changes (supervisord re-adds the program), 'rewrite' when it is written again though it looked unchanged (a cleanup
+# may have turned it idle meanwhile, or not), or 'restart', $11 the health path, $12 the slot's pidfile.
 start_slot() {
 	mkdir -p -- "$(dirname -- "$7")" || return 1
 	if [ -n "$5" ]; then write_file "$4" "$5" "$6" || return 1; fi
 	if [ -n "$8" ]; then write_file "$7" "$8" "$9" || return 1; fi
 	# A changed service ini: `update` re-adds the program (stopping the old process), which is then started with the
-	# uwsgi ini just written. Otherwise the program is stopped and started.
-	if [ "${10}" = update ]; then
+	# uwsgi ini just written. A rewritten one may be the same as supervisord's, and then `update` leaves a running
+	# program running: it is stopped and started too. Otherwise the program is stopped and started.
+	case ${10} in
+	update)
 		supervisorctl update "$1" >/dev/null 2>&1 || return 2
 		start_in_background "$1"
-	else
+		;;
+	rewrite)
+		supervisorctl update "$1" >/dev/null 2>&1 || return 2
 		start_in_background "$1" restart
-	fi
+		;;
+	*) start_in_background "$1" restart ;;
+	esac
 	wait_ready "$1" "$2" "$3" "${11}"
 	section master
 	fact pid "$(head -c 20 "${12}" 2>/dev/null | tr -cd '0-9')"
