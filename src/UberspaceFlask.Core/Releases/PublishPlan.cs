@@ -2,10 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using UberspaceFlask.Core.Host;
-using UberspaceFlask.Core.Supervisor;
-using UberspaceFlask.Core.Uwsgi;
 using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Core.Releases

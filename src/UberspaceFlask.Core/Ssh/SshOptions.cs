@@ -1,11 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Net.Sockets;
-using Renci.SshNet;
-using Renci.SshNet.Common;
-using UberspaceFlask.Core.Host;
 
 namespace UberspaceFlask.Core.Ssh
 {
