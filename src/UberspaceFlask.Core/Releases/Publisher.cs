@@ -1,14 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text;
 using UberspaceFlask.Core.Host;
-using UberspaceFlask.Core.Supervisor;
-using UberspaceFlask.Core.Templates;
-using UberspaceFlask.Core.Web;
 
 namespace UberspaceFlask.Core.Releases
 {
