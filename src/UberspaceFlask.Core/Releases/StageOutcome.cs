@@ -137,7 +137,7 @@ namespace UberspaceFlask.Core.Releases
             // A port another process holds fails uWSGI's bind: name that process rather than the failed start.
             if (wait.Ready || listeners.Count > 0)
             {
-                var held = PortHeldByAnother(output, plan, service, where);
+                var held = PortHeldByAnother(output, listeners, plan, service, where);
                 if (held != null) return Fail(PublishPhase.HealthGate, held, slot: true);
             }
             if (wait.Ready) return this;
@@ -149,10 +149,9 @@ namespace UberspaceFlask.Core.Releases
         /// The answer must come from the slot's own uWSGI: when `ss` shows the port's listeners, one of them is the
         /// master whose pid the slot's pidfile holds (another account's process shows no pid at all).
         /// </summary>
-        static UberspaceException PortHeldByAnother(ScriptOutput output, PublishPlan plan, string service, string where)
+        static UberspaceException PortHeldByAnother(ScriptOutput output, List<Web.Listener> listeners, PublishPlan plan, string service, string where)
         {
             if (output.Text("listeners").Trim().Length == 0) return null; // no ss on this host: nothing to check with
-            var listeners = Web.Listeners.OnPort(Web.Listeners.Parse(output.Text("listeners")), plan.SlotPort);
             int.TryParse(output.Facts("master").TryGetValue("pid", out var p) ? p : "", out int master);
             if (master > 0 && listeners.Any(l => l.Pids.Contains(master))) return null;
             return new UberspaceException("SlotPortInUse", FailureKind.ResourceUnavailable,
